@@ -1,0 +1,91 @@
+/**
+ * Domain errors. Per-item outcomes (a bad event, an undecodable image) are values,
+ * not exceptions; these are for failures a caller must handle or surface.
+ * @module
+ */
+
+/** The pipeline stage an error belongs to. */
+export type Stage =
+  | "config"
+  | "source"
+  | "decode"
+  | "encode"
+  | "index"
+  | "serve"
+  | "pipeline";
+
+/** Base class of all domain errors. */
+export class PipelineError extends Error {
+  override name = "PipelineError";
+  readonly stage: Stage;
+  readonly retryable: boolean;
+
+  constructor(
+    message: string,
+    options: { stage: Stage; retryable?: boolean; cause?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.stage = options.stage;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Invalid configuration; lists every problem found. */
+export class ConfigError extends PipelineError {
+  override name = "ConfigError";
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(
+      `Cannot start: invalid configuration:\n  - ${problems.join("\n  - ")}`,
+      {
+        stage: "config",
+      },
+    );
+    this.problems = problems;
+  }
+}
+
+/** The event source (Kafka) failed. */
+export class SourceError extends PipelineError {
+  override name = "SourceError";
+  constructor(
+    message: string,
+    options: { retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, { stage: "source", ...options });
+  }
+}
+
+/** Decoding failed in a way that is not a per-image skip (e.g. a codec failed to load). */
+export class DecodeError extends PipelineError {
+  override name = "DecodeError";
+  constructor(
+    message: string,
+    options: { retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, { stage: "decode", ...options });
+  }
+}
+
+/** The model bundle could not be loaded or an encoder failed. */
+export class EncodeError extends PipelineError {
+  override name = "EncodeError";
+  constructor(
+    message: string,
+    options: { retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, { stage: "encode", ...options });
+  }
+}
+
+/** The vector index failed (bad snapshot, dimension mismatch, …). */
+export class IndexError extends PipelineError {
+  override name = "IndexError";
+  constructor(
+    message: string,
+    options: { retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, { stage: "index", ...options });
+  }
+}
