@@ -1,0 +1,319 @@
+/**
+ * The ingest pipeline: source → parse → fetch+decode images (bounded, ordered) → batch by
+ * size or time → encode → apply to the live index in log order → checkpoint positions.
+ * @module
+ */
+import type { Logger } from "../log.ts";
+import type { Metrics } from "../metrics.ts";
+import type {
+  ImageRef,
+  ImageTensor,
+  MessagePosition,
+  ModalityWeights,
+  ProductEvent,
+  ProductRecord,
+  SourceMessage,
+} from "../types.ts";
+import type { Clock } from "./clock.ts";
+import { batches, mapOrdered } from "./streams.ts";
+import { TombstoneCache } from "./tombstones.ts";
+
+/** Result of parsing one message. */
+export type ParseOutcome =
+  | { readonly kind: "ok"; readonly event: ProductEvent }
+  | { readonly kind: "bad"; readonly reason: string; readonly detail: string };
+
+/** Result of loading one image. */
+export type ImageOutcome =
+  | { readonly kind: "ok"; readonly tensor: ImageTensor }
+  | {
+    readonly kind: "skipped";
+    readonly reason: string;
+    readonly detail: string;
+  };
+
+/** The slice of the index the pipeline writes to. */
+export interface PipelineIndex {
+  get(id: string): ProductRecord | undefined;
+  upsert(record: ProductRecord, vector: Float32Array): void;
+  remove(id: string): boolean;
+}
+
+/** What the pipeline is composed of; `main.ts` wires the real stages in. */
+export interface PipelineDeps {
+  readonly source: AsyncIterable<SourceMessage>;
+  parse(message: SourceMessage): ParseOutcome;
+  loadImage(ref: ImageRef): Promise<ImageOutcome>;
+  encode(
+    batch: ReadonlyArray<{ title: string; image: ImageTensor | null }>,
+  ): Promise<ReadonlyArray<{ vector: Float32Array; weights: ModalityWeights }>>;
+  /** The live index; read once per batch so a swap between batches is safe. */
+  index(): PipelineIndex;
+  deadLetter(
+    message: SourceMessage,
+    reason: string,
+    detail: string,
+  ): Promise<void>;
+  /** Called after every batch is in the index, with the last offset per partition. */
+  checkpoint(positions: MessagePosition[], applied: number): Promise<void>;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly clock: Clock;
+}
+
+/** Tuning of {@linkcode runPipeline}. */
+export interface PipelineOptions {
+  /** Products encoded per batch at most. @default 32 */
+  readonly maxBatchSize: number;
+  /** Longest the first item of a batch waits, in ms. @default 20 */
+  readonly maxWaitMs: number;
+  /** Images fetched and decoded at once. @default 4 */
+  readonly imageConcurrency: number;
+  /** Delete versions remembered so a late, older upsert cannot resurrect a product. @default 100000 */
+  readonly tombstoneCapacity?: number;
+}
+
+/** Totals of one pipeline run. */
+export interface PipelineSummary {
+  consumed: number;
+  upserted: number;
+  deleted: number;
+  stale: number;
+  deadLettered: number;
+  batches: number;
+}
+
+interface Prepared {
+  readonly message: SourceMessage;
+  readonly parsed: ParseOutcome;
+  readonly image: ImageOutcome | null;
+}
+
+/** Runs until the source ends (it ends when it is stopped), then returns totals. */
+export async function runPipeline(
+  deps: PipelineDeps,
+  options: PipelineOptions,
+): Promise<PipelineSummary> {
+  const summary: PipelineSummary = {
+    consumed: 0,
+    upserted: 0,
+    deleted: 0,
+    stale: 0,
+    deadLettered: 0,
+    batches: 0,
+  };
+  const m = pipelineMetrics(deps.metrics);
+  const tombstones = new TombstoneCache(options.tombstoneCapacity ?? 100_000);
+  const prepare = async (message: SourceMessage): Promise<Prepared> => {
+    summary.consumed++;
+    m.consumed.inc();
+    const parsed = deps.parse(message);
+    const ref = parsed.kind === "ok" && parsed.event.op === "upsert"
+      ? parsed.event.image
+      : undefined;
+    return { message, parsed, image: ref ? await deps.loadImage(ref) : null };
+  };
+  const prepared = mapOrdered(deps.source, prepare, {
+    concurrency: options.imageConcurrency,
+  });
+  const grouped = batches(prepared, {
+    maxSize: options.maxBatchSize,
+    maxWaitMs: options.maxWaitMs,
+    clock: deps.clock,
+  });
+  for await (const batch of grouped) {
+    const started = deps.clock.now();
+    await applyBatch(deps, batch, { summary, m, tombstones });
+    const positions = lastPositions(batch.map((p) => p.message));
+    await deps.checkpoint(positions, batch.length);
+    summary.batches++;
+    m.batchSize.observe(batch.length);
+    m.batchMs.observe(deps.clock.now() - started);
+  }
+  return summary;
+}
+
+type PipelineMetrics = ReturnType<typeof pipelineMetrics>;
+
+function pipelineMetrics(metrics: Metrics) {
+  return {
+    consumed: metrics.counter(
+      "ingest_consumed_total",
+      "Messages read from the source",
+    ),
+    events: metrics.counter("ingest_events_total", "Events applied, by result"),
+    dlq: metrics.counter(
+      "ingest_dlq_total",
+      "Messages sent to the dead-letter topic, by reason",
+    ),
+    imageSkipped: metrics.counter(
+      "ingest_image_skipped_total",
+      "Products indexed from the title alone because the image was unusable, by reason",
+    ),
+    freshness: metrics.histogram(
+      "ingest_freshness_ms",
+      "Time from the event's log timestamp to the product being searchable",
+    ),
+    lastEventTime: metrics.gauge(
+      "ingest_last_event_timestamp_ms",
+      "Log time of the newest applied event",
+    ),
+    batchSize: metrics.histogram(
+      "ingest_batch_size",
+      "Messages per applied batch",
+      [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    ),
+    batchMs: metrics.histogram(
+      "ingest_batch_ms",
+      "Time to encode and apply one batch",
+    ),
+    encodeMs: metrics.histogram(
+      "encode_batch_ms",
+      "Time to encode one batch of products",
+    ),
+  };
+}
+
+interface BatchState {
+  readonly summary: PipelineSummary;
+  readonly m: PipelineMetrics;
+  readonly tombstones: TombstoneCache;
+}
+
+async function applyBatch(
+  deps: PipelineDeps,
+  batch: Prepared[],
+  state: BatchState,
+): Promise<void> {
+  const upserts = batch.filter((p) =>
+    p.parsed.kind === "ok" && p.parsed.event.op === "upsert"
+  );
+  const inputs = upserts.map((p) => {
+    const event =
+      (p.parsed as { event: ProductEvent & { op: "upsert" } }).event;
+    return {
+      title: event.title,
+      image: p.image?.kind === "ok" ? p.image.tensor : null,
+    };
+  });
+  const encodeStarted = deps.clock.now();
+  const encoded = inputs.length > 0 ? await deps.encode(inputs) : [];
+  if (encoded.length !== inputs.length) {
+    throw new RangeError(
+      `Cannot apply batch: encoder returned ${encoded.length} vectors for ${inputs.length} products`,
+    );
+  }
+  if (inputs.length > 0) {
+    state.m.encodeMs.observe(deps.clock.now() - encodeStarted);
+  }
+  const vectors = new Map(upserts.map((p, i) => [p, encoded[i]!]));
+  const index = deps.index();
+  for (const item of batch) {
+    await applyOne(deps, index, item, vectors.get(item), state);
+  }
+}
+
+async function applyOne(
+  deps: PipelineDeps,
+  index: PipelineIndex,
+  item: Prepared,
+  encoded: { vector: Float32Array; weights: ModalityWeights } | undefined,
+  { summary, m, tombstones }: BatchState,
+): Promise<void> {
+  const { message, parsed } = item;
+  const where = {
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+  };
+  if (parsed.kind === "bad") {
+    await deps.deadLetter(message, parsed.reason, parsed.detail);
+    summary.deadLettered++;
+    m.dlq.inc({ reason: parsed.reason });
+    deps.log.warn("event_dead_lettered", {
+      ...where,
+      reason: parsed.reason,
+      detail: parsed.detail,
+    });
+    return;
+  }
+  const event = parsed.event;
+  const stored = index.get(event.id);
+  if (isStale(event, stored, tombstones)) {
+    summary.stale++;
+    m.events.inc({ result: "stale" });
+    deps.log.info("event_stale", {
+      ...where,
+      productId: event.id,
+      version: event.version,
+      storedVersion: stored?.version,
+    });
+    return;
+  }
+  if (event.op === "delete") {
+    const removed = index.remove(event.id);
+    if (event.version !== undefined) tombstones.set(event.id, event.version);
+    summary.deleted++;
+    m.events.inc({ result: removed ? "deleted" : "deleted_absent" });
+  } else {
+    if (!encoded) {
+      throw new Error(
+        `Cannot apply upsert of "${event.id}": no vector was encoded`,
+      );
+    }
+    const skipped = item.image?.kind === "skipped" ? item.image : undefined;
+    if (skipped) {
+      m.imageSkipped.inc({ reason: skipped.reason });
+      deps.log.warn("image_skipped", {
+        ...where,
+        productId: event.id,
+        reason: skipped.reason,
+        detail: skipped.detail,
+      });
+    }
+    const now = deps.clock.now();
+    index.upsert({
+      id: event.id,
+      title: event.title,
+      attrs: event.attrs,
+      version: event.version ?? 0,
+      weights: encoded.weights,
+      ...(skipped ? { imageSkipped: skipped.reason } : {}),
+      eventTimeMs: message.timestampMs,
+      indexedAtMs: now,
+    }, encoded.vector);
+    tombstones.delete(event.id);
+    summary.upserted++;
+    m.events.inc({ result: "upserted" });
+    m.freshness.observe(Math.max(0, now - message.timestampMs));
+  }
+  m.lastEventTime.set(message.timestampMs);
+}
+
+/** An event is stale when its version is below the stored (or deleted) version. */
+function isStale(
+  event: ProductEvent,
+  stored: ProductRecord | undefined,
+  tombstones: TombstoneCache,
+): boolean {
+  if (event.version === undefined) return false;
+  if (stored !== undefined) return event.version < stored.version;
+  const deletedAt = tombstones.get(event.id);
+  return event.op === "upsert" && deletedAt !== undefined &&
+    event.version <= deletedAt;
+}
+
+/** The last offset of each topic-partition in `messages` (which are in log order). */
+export function lastPositions(
+  messages: readonly SourceMessage[],
+): MessagePosition[] {
+  const last = new Map<string, MessagePosition>();
+  for (const { topic, partition, offset } of messages) {
+    const key = `${topic}\u0000${partition}`;
+    const prev = last.get(key);
+    if (!prev || BigInt(offset) > BigInt(prev.offset)) {
+      last.set(key, { topic, partition, offset });
+    }
+  }
+  return [...last.values()];
+}

@@ -1,0 +1,121 @@
+/**
+ * Async-iterable building blocks: an ordered, bounded-concurrency map and a batcher that
+ * flushes by size or by time. Both pull from their input only as fast as they are pulled.
+ * @module
+ */
+import type { Clock } from "./clock.ts";
+
+const TIMEOUT: unique symbol = Symbol("timeout");
+type Timeout = typeof TIMEOUT;
+
+/**
+ * Applies `fn` to up to `concurrency` items at once and yields results in input order.
+ * A finished head result is yielded at once even while the input is idle.
+ */
+export async function* mapOrdered<T, U>(
+  input: AsyncIterable<T>,
+  fn: (item: T) => Promise<U>,
+  options: { concurrency: number },
+): AsyncGenerator<U> {
+  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+    throw new RangeError(
+      `Cannot map: concurrency must be an integer ≥ 1: got ${options.concurrency}`,
+    );
+  }
+  const it = input[Symbol.asyncIterator]();
+  const running: Promise<U>[] = [];
+  let next: Promise<IteratorResult<T>> | undefined;
+  let done = false;
+  try {
+    while (!done || running.length > 0) {
+      if (!done && running.length < options.concurrency) next ??= it.next();
+      const head = running[0];
+      let r: IteratorResult<T> | undefined;
+      if (head === undefined) {
+        r = await next;
+      } else if (next !== undefined) {
+        const first = await Promise.race([
+          head.then((): Timeout => TIMEOUT),
+          next,
+        ]);
+        if (first !== TIMEOUT) r = first;
+      }
+      if (r !== undefined) {
+        next = undefined;
+        if (r.done) done = true;
+        else running.push(fn(r.value));
+        continue;
+      }
+      yield await running.shift()!;
+    }
+  } finally {
+    if (!done) await it.return?.();
+  }
+}
+
+/** Options of {@linkcode batches}. */
+export interface BatchOptions {
+  /** Items per batch at most. */
+  readonly maxSize: number;
+  /** Longest the first item of a batch waits before the batch is flushed, in ms. */
+  readonly maxWaitMs: number;
+  readonly clock: Clock;
+}
+
+/** Groups items into arrays, flushing when full or when the oldest item has waited long enough. */
+export async function* batches<T>(
+  input: AsyncIterable<T>,
+  options: BatchOptions,
+): AsyncGenerator<T[]> {
+  if (!Number.isInteger(options.maxSize) || options.maxSize < 1) {
+    throw new RangeError(
+      `Cannot batch: maxSize must be an integer ≥ 1: got ${options.maxSize}`,
+    );
+  }
+  const { clock } = options;
+  const it = input[Symbol.asyncIterator]();
+  let next: Promise<IteratorResult<T>> | undefined;
+  let batch: T[] = [];
+  let deadline = 0;
+  let done = false;
+  try {
+    while (true) {
+      next ??= it.next();
+      let r: IteratorResult<T> | typeof TIMEOUT;
+      if (batch.length === 0) {
+        r = await next;
+      } else {
+        const timer = clock.delay(deadline - clock.now());
+        try {
+          r = await Promise.race([
+            next,
+            timer.promise.then((): Timeout => TIMEOUT),
+          ]);
+        } finally {
+          timer.cancel();
+        }
+      }
+      if (r === TIMEOUT) {
+        const full = batch;
+        batch = [];
+        yield full;
+        continue;
+      }
+      next = undefined;
+      if (r.done) {
+        done = true;
+        if (batch.length > 0) yield batch;
+        return;
+      }
+      if (batch.length === 0) deadline = clock.now() + options.maxWaitMs;
+      batch.push(r.value);
+      if (batch.length >= options.maxSize) {
+        const full = batch;
+        batch = [];
+        yield full;
+      }
+    }
+  } finally {
+    if (!done) await it.return?.();
+  }
+}

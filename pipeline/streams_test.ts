@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { batches, mapOrdered } from "./streams.ts";
+import { ManualClock } from "./clock.ts";
+import { Channel, settle } from "./_channel_test_util.ts";
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+Deno.test("mapOrdered() keeps input order when later items finish first", async () => {
+  const gates = [deferred<void>(), deferred<void>(), deferred<void>()];
+  const src = new Channel<number>();
+  src.push(0, 1, 2);
+  src.close();
+  const out = mapOrdered(src, async (i) => {
+    await gates[i]!.promise;
+    return i * 10;
+  }, { concurrency: 3 });
+  const results: number[] = [];
+  const done = (async () => {
+    for await (const v of out) results.push(v);
+  })();
+  gates[2]!.resolve();
+  gates[1]!.resolve();
+  await settle();
+  assert.deepEqual(results, []);
+  gates[0]!.resolve();
+  await done;
+  assert.deepEqual(results, [0, 10, 20]);
+});
+
+Deno.test("mapOrdered() never runs more than `concurrency` calls at once", async () => {
+  const src = new Channel<number>();
+  src.push(...Array.from({ length: 20 }, (_, i) => i));
+  src.close();
+  const gate = deferred<void>();
+  let started = 0;
+  const out: number[] = [];
+  const done = (async () => {
+    for await (
+      const v of mapOrdered(src, async (i) => {
+        started++;
+        await gate.promise;
+        return i;
+      }, { concurrency: 4 })
+    ) out.push(v);
+  })();
+  await settle(20);
+  assert.equal(started, 4);
+  gate.resolve();
+  await done;
+  assert.equal(started, 20);
+  assert.deepEqual(out, Array.from({ length: 20 }, (_, i) => i));
+});
+
+Deno.test("mapOrdered() yields a finished head while the input is idle", async () => {
+  const src = new Channel<number>();
+  const it = mapOrdered(src, (i) => Promise.resolve(i + 1), { concurrency: 4 })
+    [Symbol.asyncIterator]();
+  src.push(1);
+  const first = await it.next();
+  assert.deepEqual(first, { value: 2, done: false });
+  src.close();
+  assert.equal((await it.next()).done, true);
+});
+
+Deno.test("mapOrdered() rejects a concurrency below 1", async () => {
+  const src = new Channel<number>();
+  src.close();
+  await assert.rejects(async () => {
+    for await (
+      const _ of mapOrdered(src, (i) => Promise.resolve(i), { concurrency: 0 })
+    ) { /* none */ }
+  }, RangeError);
+});
+
+Deno.test("batches() flushes a full batch at once", async () => {
+  const clock = new ManualClock();
+  const src = new Channel<number>();
+  const it = batches(src, { maxSize: 3, maxWaitMs: 1000, clock })
+    [Symbol.asyncIterator]();
+  src.push(1, 2, 3, 4);
+  assert.deepEqual((await it.next()).value, [1, 2, 3]);
+  src.close();
+  assert.deepEqual((await it.next()).value, [4]);
+  assert.equal((await it.next()).done, true);
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("batches() flushes a partial batch when its first item has waited maxWaitMs", async () => {
+  const clock = new ManualClock();
+  const src = new Channel<string>();
+  const it = batches(src, { maxSize: 10, maxWaitMs: 50, clock })
+    [Symbol.asyncIterator]();
+  src.push("a");
+  const next = it.next();
+  await settle();
+  clock.advance(30);
+  src.push("b");
+  await settle();
+  clock.advance(19);
+  await settle();
+  let flushed = false;
+  next.then(() => (flushed = true));
+  await settle();
+  assert.equal(flushed, false, "flushed before the deadline");
+  clock.advance(1);
+  assert.deepEqual((await next).value, ["a", "b"]);
+  src.close();
+  assert.equal((await it.next()).done, true);
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("batches() pulls from the input only when asked", async () => {
+  const clock = new ManualClock();
+  const src = new Channel<number>();
+  src.push(...Array.from({ length: 100 }, (_, i) => i));
+  const it = batches(src, { maxSize: 5, maxWaitMs: 10, clock })
+    [Symbol.asyncIterator]();
+  await it.next();
+  await settle();
+  assert.ok(src.pulls <= 6, `pulled ${src.pulls} items for one batch of 5`);
+  await it.return?.(undefined);
+});
