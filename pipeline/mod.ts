@@ -21,3 +21,9 @@ export {
 } from "./runner.ts";
 export { batches, type BatchOptions, mapOrdered } from "./streams.ts";
 export { type Clock, ManualClock, systemClock } from "./clock.ts";
+export {
+  Checkpointer,
+  type CheckpointerDeps,
+  type CheckpointerOptions,
+  type PartitionOffsets,
+} from "./checkpointer.ts";

@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { createMemoryLogger } from "../log.ts";
+import { Metrics } from "../metrics.ts";
+import type { MessagePosition } from "../types.ts";
+import { Checkpointer, type PartitionOffsets } from "./checkpointer.ts";
+import { ManualClock } from "./clock.ts";
+
+function harness(
+  options = { everyEvents: 3, intervalMs: 1000 },
+  initial?: PartitionOffsets,
+) {
+  const calls: string[] = [];
+  const snapshots: PartitionOffsets[] = [];
+  const commits: MessagePosition[][] = [];
+  let failSnapshot = false;
+  const clock = new ManualClock();
+  const cp = new Checkpointer(
+    {
+      snapshot: (offsets) => {
+        calls.push("snapshot");
+        if (failSnapshot) return Promise.reject(new Error("disk full"));
+        snapshots.push(offsets);
+        return Promise.resolve();
+      },
+      commit: (positions) => {
+        calls.push("commit");
+        commits.push(positions);
+        return Promise.resolve();
+      },
+      clock,
+      log: createMemoryLogger(),
+      metrics: new Metrics(),
+    },
+    options,
+    initial,
+  );
+  return {
+    cp,
+    calls,
+    snapshots,
+    commits,
+    clock,
+    fail: (v: boolean) => (failSnapshot = v),
+  };
+}
+
+const pos = (partition: number, offset: number) => ({
+  topic: "t",
+  partition,
+  offset: String(offset),
+});
+
+Deno.test("Checkpointer.applied() snapshots then commits once everyEvents are applied", async () => {
+  const h = harness();
+  await h.cp.applied([pos(0, 0), pos(1, 4)], 2);
+  assert.deepEqual(h.calls, []);
+  await h.cp.applied([pos(0, 1)], 1);
+  assert.deepEqual(h.calls, ["snapshot", "commit"]);
+  assert.deepEqual(h.snapshots, [{ t: { "0": "2", "1": "5" } }]);
+  assert.deepEqual(h.commits, [[pos(0, 1), pos(1, 4)]]);
+  assert.equal(h.cp.pending, 0);
+});
+
+Deno.test("Checkpointer.checkpoint() commits nothing when the snapshot fails", async () => {
+  const h = harness();
+  h.fail(true);
+  await assert.rejects(
+    h.cp.applied([pos(0, 0), pos(0, 1), pos(0, 2)], 3),
+    /disk full/,
+  );
+  assert.deepEqual(h.commits, []);
+  assert.equal(h.cp.pending, 3);
+  h.fail(false);
+  await h.cp.checkpoint();
+  assert.deepEqual(h.commits, [[pos(0, 2)]]);
+});
+
+Deno.test("Checkpointer.checkpoint() does nothing without new progress", async () => {
+  const h = harness();
+  await h.cp.checkpoint();
+  assert.deepEqual(h.calls, []);
+});
+
+Deno.test("Checkpointer starts from the offsets of a loaded snapshot", () => {
+  const h = harness(undefined, { t: { "0": "10" } });
+  assert.deepEqual(h.cp.offsets(), { t: { "0": "10" } });
+});
+
+Deno.test("Checkpointer.runTimer() checkpoints pending progress every intervalMs", async () => {
+  const h = harness({ everyEvents: 100, intervalMs: 1000 });
+  const ac = new AbortController();
+  const timer = h.cp.runTimer(ac.signal);
+  await h.cp.applied([pos(0, 7)], 1);
+  h.clock.advance(999);
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(h.calls, []);
+  h.clock.advance(1);
+  for (let i = 0; i < 10 && h.calls.length < 2; i++) {
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  assert.deepEqual(h.calls, ["snapshot", "commit"]);
+  ac.abort();
+  await timer;
+  assert.equal(h.clock.pending, 0);
+});
