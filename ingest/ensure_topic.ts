@@ -1,0 +1,104 @@
+/**
+ * Creates a topic if it does not exist (the broker does not auto-create topics).
+ * @module
+ */
+import { SourceError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { createKafkaClient } from "./_client.ts";
+
+/** Options of {@linkcode ensureTopic}. */
+export interface EnsureTopicOptions {
+  readonly topic: string;
+  /** Partitions when creating; an existing topic keeps its own count. */
+  readonly partitions: number;
+  /** `cleanup.policy=compact` (the products topic) or `delete` (the DLQ). */
+  readonly compacted: boolean;
+  /** @default -1 (the broker's default.replication.factor) */
+  readonly replicationFactor?: number;
+  readonly log?: Logger;
+}
+
+/** What {@linkcode ensureTopic} found or made. */
+export interface TopicInfo {
+  readonly topic: string;
+  readonly created: boolean;
+  readonly partitions: number;
+  /** The topic's actual `cleanup.policy`, e.g. "compact". */
+  readonly cleanupPolicy: string;
+}
+
+/**
+ * Creates `topic` unless it exists, then describes it.
+ * @throws {RangeError} for a partition count below 1
+ * @throws {SourceError} when the cluster cannot be reached or refuses
+ */
+export async function ensureTopic(
+  brokers: readonly string[],
+  options: EnsureTopicOptions,
+): Promise<TopicInfo> {
+  const { topic, partitions, compacted } = options;
+  if (!Number.isInteger(partitions) || partitions < 1) {
+    throw new RangeError(
+      `Cannot create topic "${topic}": partitions must be an integer >= 1, got ${partitions}`,
+    );
+  }
+  const admin = createKafkaClient({
+    brokers,
+    clientId: "product-indexer-admin",
+    log: options.log,
+  }).admin();
+  try {
+    await admin.connect();
+    const created = await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{
+        topic,
+        numPartitions: partitions,
+        replicationFactor: options.replicationFactor ?? -1,
+        configEntries: [{
+          name: "cleanup.policy",
+          value: compacted ? "compact" : "delete",
+        }],
+      }],
+    });
+    const info = await describe(admin, topic, created);
+    options.log?.info(created ? "topic_created" : "topic_exists", { ...info });
+    return info;
+  } catch (err) {
+    throw new SourceError(
+      `Cannot ensure topic "${topic}" on ${brokers.join(",")}: ${
+        errorText(err)
+      }`,
+      { cause: err, retryable: true },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+type Admin = ReturnType<ReturnType<typeof createKafkaClient>["admin"]>;
+
+async function describe(
+  admin: Admin,
+  topic: string,
+  created: boolean,
+): Promise<TopicInfo> {
+  const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+  const configs = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [{ type: 2, /* TOPIC */ name: topic }],
+  });
+  const policy = configs.resources[0]?.configEntries.find((e) =>
+    e.configName === "cleanup.policy"
+  );
+  return {
+    topic,
+    created,
+    partitions: meta.topics[0]?.partitions.length ?? 0,
+    cleanupPolicy: policy?.configValue ?? "unknown",
+  };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

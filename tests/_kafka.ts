@@ -1,0 +1,26 @@
+/**
+ * Helpers for integration tests against the real broker that `deno task test` starts.
+ * @module
+ */
+
+/**
+ * Bootstrap brokers from `KAFKA_BROKERS`.
+ * @throws {Error} when unset: integration tests must run via `deno task test`
+ */
+export function testBrokers(): string[] {
+  const value = Deno.env.get("KAFKA_BROKERS");
+  if (!value) {
+    throw new Error(
+      "KAFKA_BROKERS is not set: run via deno task test (it starts a Kafka broker)",
+    );
+  }
+  return value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+let counter = 0;
+
+/** A topic (or group) name no other test uses: `prefix-<time>-<random>-<n>`. */
+export function uniqueTopic(prefix: string): string {
+  const random = crypto.getRandomValues(new Uint32Array(1))[0]?.toString(36);
+  return `${prefix}-${Date.now().toString(36)}-${random}-${++counter}`;
+}

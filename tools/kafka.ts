@@ -1,0 +1,75 @@
+/**
+ * `deno task kafka [--port 9092] [--data-dir DIR]`: a single-node KRaft Apache Kafka
+ * broker on 127.0.0.1 in the foreground. Prints one line when ready; Ctrl-C stops it.
+ * The data dir may also come from `KAFKA_DATA_DIR` (default `.kafka/data`; the task
+ * may write only under `.kafka/`). The broker's own log goes to `<data dir>/broker.log`.
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { routeProcessWarnings, startEmbeddedBroker } from "../ingest/mod.ts";
+import { createJsonLogger } from "../log.ts";
+
+const USAGE = "Usage: deno task kafka [--port 9092] [--data-dir DIR]";
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      port: { type: "string", default: "9092" },
+      "data-dir": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return say(USAGE, 0);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    return say(
+      `Invalid --port "${values.port}": expected 0..65535\n${USAGE}`,
+      2,
+    );
+  }
+  const dataDir = values["data-dir"] ?? Deno.env.get("KAFKA_DATA_DIR") ??
+    ".kafka/data";
+  const log = createJsonLogger({ level: "warn" }).child({ stage: "kafka" });
+  routeProcessWarnings(log);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort(new Error("Interrupted"));
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  const started = performance.now();
+  await using broker = await startEmbeddedBroker({
+    dataDir,
+    port,
+    log,
+    signal: stop.signal,
+  });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  await say(
+    `Kafka 3.9.1 ready on ${
+      broker.brokers.join(",")
+    } in ${seconds} s (data ${dataDir}, log ${broker.logFile}); Ctrl-C stops it`,
+    0,
+  );
+  const stopped = new Promise<"signal">((resolve) =>
+    stop.signal.addEventListener("abort", () => resolve("signal"))
+  );
+  const why = await Promise.race([stopped, broker.exited]);
+  Deno.removeSignalListener("SIGINT", onSignal);
+  Deno.removeSignalListener("SIGTERM", onSignal);
+  return why === "signal" ? 0 : 1;
+}
+
+async function say(line: string, code: number): Promise<number> {
+  await Deno.stdout.write(new TextEncoder().encode(line + "\n"));
+  return code;
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exitCode = await main();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await Deno.stderr.write(new TextEncoder().encode(`Error: ${message}\n`));
+    Deno.exitCode = 1;
+  }
+}
