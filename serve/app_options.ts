@@ -1,0 +1,126 @@
+/**
+ * What the HTTP app depends on: structural interfaces for the live index and the query
+ * encoder, plus limits and search tuning with their defaults.
+ * @module
+ */
+
+import type { AttrFilter, ProductRecord, SearchHit } from "../types.ts";
+import type { Logger } from "../log.ts";
+import type { Metrics } from "../metrics.ts";
+
+/** What the app needs from the live index; main.ts implements it over `IndexHolder`. */
+export interface Searcher {
+  /** False until an index is loaded; /readyz and /search answer 503 meanwhile. */
+  readonly ready: boolean;
+  /** Version and size of the index a request is served from. */
+  info(): { version: string; size: number; modelVersion?: string };
+  /** Nearest products, best first (higher score is better); at most `k` hits. */
+  search(
+    vector: Float32Array,
+    options: { k: number; filters?: AttrFilter[] },
+  ): SearchHit[];
+  /** The stored record of one product, or `undefined`. */
+  get(id: string): ProductRecord | undefined;
+}
+
+/** One encoded query: a keyword-enhanced vector and the vocabulary keywords detected. */
+export interface EncodedQuery {
+  readonly vector: Float32Array;
+  readonly keywords: readonly string[];
+}
+
+/** The query tower (plus Keyword Enhancement), as the encode stage provides it. */
+export interface QueryEncoder {
+  encode(
+    queries: string[],
+    options: { signal?: AbortSignal },
+  ): Promise<EncodedQuery[]>;
+}
+
+/** Request limits; anything beyond them is a 4xx, never a 5xx. */
+export interface AppLimits {
+  /** Longest query, in Unicode code points after trimming. @default 512 */
+  readonly maxQueryChars: number;
+  /** Largest `k` accepted. @default 100 */
+  readonly maxK: number;
+  /** `k` when the request gives none. @default 10 */
+  readonly defaultK: number;
+  /** Most filters in one request. @default 8 */
+  readonly maxFilters: number;
+  /** Longest filter attribute name or value, in code points. @default 128 */
+  readonly maxFilterChars: number;
+  /** Largest request body, in bytes (JSON bodies of POST /search and admin). @default 16384 */
+  readonly maxBodyBytes: number;
+  /** Longest product id in GET /products/:id, in code points. @default 256 */
+  readonly maxIdChars: number;
+}
+
+/** Defaults of {@linkcode AppLimits}. */
+export const DEFAULT_LIMITS: AppLimits = Object.freeze({
+  maxQueryChars: 512,
+  maxK: 100,
+  defaultK: 10,
+  maxFilters: 8,
+  maxFilterChars: 128,
+  maxBodyBytes: 16_384,
+  maxIdChars: 256,
+});
+
+/** How /search re-ranks ANN candidates with the lexical keyword signal. */
+export interface SearchTuning {
+  /**
+   * Added to a hit's score for each detected query keyword found in its title or
+   * attribute values (cosine scores live in [-1, 1]). 0 turns the lexical signal off.
+   * @default 0.05
+   */
+  readonly keywordBoost: number;
+  /** Candidate pool = clamp(k × poolFactor, minPool, maxPool) when keywords exist. @default 5 */
+  readonly poolFactor: number;
+  /** Smallest candidate pool. @default 50 */
+  readonly minPool: number;
+  /** Largest candidate pool (never below k). @default 1000 */
+  readonly maxPool: number;
+  /** Query encoding deadline; past it the request gets 503. @default 5000 */
+  readonly encodeTimeoutMs: number;
+  /** Recent search latencies kept for the /stats summary. @default 2048 */
+  readonly latencyWindow: number;
+}
+
+/** Defaults of {@linkcode SearchTuning}. */
+export const DEFAULT_TUNING: SearchTuning = Object.freeze({
+  keywordBoost: 0.05,
+  poolFactor: 5,
+  minPool: 50,
+  maxPool: 1000,
+  encodeTimeoutMs: 5000,
+  latencyWindow: 2048,
+});
+
+/** An admin action; its resolved value is returned as `{ result }`. */
+export type AdminAction = (body: unknown) => Promise<unknown>;
+
+/** Admin routes (POST /admin/:action); mounted only when `token` is non-empty. */
+export interface AdminOptions {
+  /** Bearer token required on every admin request; compared in constant time. */
+  readonly token: string;
+  /** Actions by name, e.g. `snapshot`, `swap`, `reindex`. */
+  readonly actions: Readonly<Record<string, AdminAction>>;
+}
+
+/** Options of `createApp`. */
+export interface AppOptions {
+  readonly searcher: Searcher;
+  readonly encoder: QueryEncoder;
+  /** Pipeline figures for GET /stats (indexed, consumed, lag, …). */
+  readonly stats: () => Record<string, unknown>;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  /** Request limits. @default DEFAULT_LIMITS */
+  readonly limits?: Partial<AppLimits>;
+  /** Re-ranking and pool sizes. @default DEFAULT_TUNING */
+  readonly tuning?: Partial<SearchTuning>;
+  /** Admin routes; off when absent or when the token is empty. */
+  readonly admin?: AdminOptions;
+  /** Monotonic clock in ms, for `took_ms` and latency. @default performance.now */
+  readonly now?: () => number;
+}

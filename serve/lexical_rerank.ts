@@ -1,0 +1,104 @@
+/**
+ * The lexical half of Keyword Enhancement at query time: ANN candidates get a small
+ * score boost for each detected query keyword that appears in their title or attribute
+ * values, and the matched keywords become the hit's explanation.
+ * @module
+ */
+
+import type { Attrs, SearchHit } from "../types.ts";
+
+/** A candidate after re-scoring. */
+export interface RankedHit {
+  readonly hit: SearchHit;
+  /** ANN score plus `boost` × number of matched keywords. */
+  readonly score: number;
+  /** Query keywords (as the encoder gave them) found in the product's text. */
+  readonly keywords: string[];
+}
+
+/** Options of {@linkcode rerankByKeywords}. */
+export interface RerankOptions {
+  /** Score added per matched keyword; 0 keeps the ANN order. */
+  readonly boost: number;
+  /** How many hits to return. */
+  readonly k: number;
+}
+
+/**
+ * Re-scores candidates by keyword matches and returns the best `k`, best first.
+ * Ties keep the ANN order. Matching is on whole normalised tokens (case, accents,
+ * punctuation and simple plurals folded), so "Red" matches "red" and "dress" matches
+ * "Dresses" but "red" does not match "reddish".
+ */
+export function rerankByKeywords(
+  hits: readonly SearchHit[],
+  keywords: readonly string[],
+  options: RerankOptions,
+): RankedHit[] {
+  const terms = keywordTerms(keywords);
+  const ranked = hits.map((hit): RankedHit => {
+    if (terms.length === 0) return { hit, score: hit.score, keywords: [] };
+    const text = productText(hit.record.title, hit.record.attrs);
+    const matched = terms.filter((t) => text.includes(t.padded)).map((t) =>
+      t.keyword
+    );
+    return {
+      hit,
+      score: hit.score + options.boost * matched.length,
+      keywords: matched,
+    };
+  });
+  if (options.boost !== 0) ranked.sort((a, b) => b.score - a.score);
+  return ranked.slice(0, options.k);
+}
+
+/**
+ * Lower-cased, accent-free tokens of `text` with simple plurals folded, joined by
+ * single spaces and padded with one space each side (so `includes(" red ")` is a
+ * whole-token test).
+ */
+export function matchText(text: string): string {
+  const tokens = text.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u);
+  let out = " ";
+  for (const token of tokens) if (token) out += fold(token) + " ";
+  return out;
+}
+
+interface Term {
+  readonly keyword: string;
+  readonly padded: string;
+}
+
+function keywordTerms(keywords: readonly string[]): Term[] {
+  const seen = new Set<string>();
+  const terms: Term[] = [];
+  for (const keyword of keywords) {
+    const padded = matchText(keyword);
+    if (padded.trim().length === 0 || seen.has(padded)) continue;
+    seen.add(padded);
+    terms.push({ keyword, padded });
+  }
+  return terms;
+}
+
+function productText(title: string, attrs: Attrs): string {
+  // A separator token that no fold produces keeps matches inside one field
+  let text = matchText(title);
+  for (const value of Object.values(attrs)) {
+    text += "| " + matchText(String(value)).slice(1);
+  }
+  return text;
+}
+
+/** English plural folding, applied the same way to both sides of a match. */
+function fold(token: string): string {
+  if (token.length <= 3 || /[^a-z]/.test(token)) return token;
+  if (token.length > 4 && token.endsWith("ies")) {
+    return token.slice(0, -3) + "y";
+  }
+  if (/(ss|x|ch|sh)es$/.test(token)) return token.slice(0, -2);
+  if (/(ss|us|is)$/.test(token)) return token;
+  if (token.endsWith("s")) return token.slice(0, -1);
+  return token;
+}

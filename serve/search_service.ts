@@ -1,0 +1,190 @@
+/**
+ * The search request path: encode the query (with a deadline), fetch an ANN candidate
+ * pool, re-rank it with the lexical keyword signal, shape the response. Records
+ * latency metrics and a window of recent latencies.
+ * @module
+ */
+
+import type { Histogram, Metrics } from "../metrics.ts";
+import type {
+  EncodedQuery,
+  QueryEncoder,
+  Searcher,
+  SearchTuning,
+} from "./app_options.ts";
+import { HttpError } from "./http_error.ts";
+import { type LatencySummary, LatencyWindow } from "./latency_window.ts";
+import { type RankedHit, rerankByKeywords } from "./lexical_rerank.ts";
+import type { SearchRequest } from "./search_request.ts";
+
+/** One hit as the API returns it. */
+export interface HitBody {
+  readonly id: string;
+  readonly score: number;
+  readonly title: string;
+  readonly attrs: Readonly<Record<string, unknown>>;
+  readonly weights: { readonly title: number; readonly image: number };
+  readonly keywords: string[];
+}
+
+/** The body of a successful search. */
+export interface SearchBody {
+  readonly hits: HitBody[];
+  readonly took_ms: number;
+  readonly index: { version: string; size: number; model_version?: string };
+}
+
+/** Options of {@linkcode SearchService}. */
+export interface SearchServiceOptions {
+  readonly searcher: Searcher;
+  readonly encoder: QueryEncoder;
+  readonly tuning: SearchTuning;
+  readonly metrics: Metrics;
+  readonly now: () => number;
+}
+
+/** Runs searches; one instance per app. */
+export class SearchService {
+  readonly #o: SearchServiceOptions;
+  readonly #latency: LatencyWindow;
+  readonly #searchMs: Histogram;
+  readonly #encodeMs: Histogram;
+  readonly #annMs: Histogram;
+
+  constructor(options: SearchServiceOptions) {
+    this.#o = options;
+    this.#latency = new LatencyWindow(options.tuning.latencyWindow);
+    const m = options.metrics;
+    this.#searchMs = m.histogram(
+      "serve_search_latency_ms",
+      "Search request latency including query encoding, ms",
+    );
+    this.#encodeMs = m.histogram(
+      "serve_query_encode_ms",
+      "Query encoding time, ms",
+    );
+    this.#annMs = m.histogram(
+      "serve_ann_search_ms",
+      "Index search and lexical re-ranking time, ms",
+    );
+  }
+
+  /**
+   * Answers one validated request.
+   * @throws {HttpError} 503 when the searcher is not ready or encoding times out
+   */
+  async search(
+    request: SearchRequest,
+    signal?: AbortSignal,
+  ): Promise<SearchBody> {
+    const { searcher, now } = this.#o;
+    const started = now();
+    if (!searcher.ready) throw notReady();
+    const encoded = await this.#encode(request.query, signal);
+    const annStarted = now();
+    const info = searcher.info();
+    const ranked = this.#rank(request, encoded);
+    const done = now();
+    this.#annMs.observe(done - annStarted);
+    this.#searchMs.observe(done - started);
+    this.#latency.add(done - started);
+    return {
+      hits: ranked.map(toHitBody),
+      took_ms: Math.round((done - started) * 1000) / 1000,
+      index: {
+        version: info.version,
+        size: info.size,
+        ...(info.modelVersion ? { model_version: info.modelVersion } : {}),
+      },
+    };
+  }
+
+  /** Percentiles of recent search latencies. */
+  latency(): LatencySummary {
+    return this.#latency.summary();
+  }
+
+  #rank(request: SearchRequest, encoded: EncodedQuery): RankedHit[] {
+    const { tuning, searcher } = this.#o;
+    const { k, filters } = request;
+    const lexical = encoded.keywords.length > 0 && tuning.keywordBoost !== 0;
+    const pool = lexical
+      ? Math.max(
+        k,
+        Math.min(
+          Math.max(k * tuning.poolFactor, tuning.minPool),
+          tuning.maxPool,
+        ),
+      )
+      : k;
+    const hits = searcher.search(encoded.vector, {
+      k: pool,
+      ...(filters.length > 0 ? { filters } : {}),
+    });
+    return rerankByKeywords(hits, lexical ? encoded.keywords : [], {
+      boost: tuning.keywordBoost,
+      k,
+    });
+  }
+
+  async #encode(query: string, signal?: AbortSignal): Promise<EncodedQuery> {
+    const { encoder, tuning, now } = this.#o;
+    const deadline = new AbortController();
+    const onAbort = () =>
+      deadline.abort(
+        new HttpError(400, "request_aborted", "Request was aborted"),
+      );
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(() =>
+      deadline.abort(
+        new HttpError(503, "encode_timeout", "Query encoding timed out"),
+      ), tuning.encodeTimeoutMs);
+    const started = now();
+    try {
+      if (signal?.aborted) onAbort();
+      const result = await Promise.race([
+        encoder.encode([query], { signal: deadline.signal }),
+        rejectOnAbort(deadline.signal),
+      ]);
+      const first = result[0];
+      if (
+        result.length !== 1 || !first || !(first.vector instanceof Float32Array)
+      ) {
+        throw new TypeError(
+          `Cannot use query encoding: expected 1 result with a Float32Array vector, got ${result.length}`,
+        );
+      }
+      return first;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      this.#encodeMs.observe(now() - started);
+    }
+  }
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener("abort", () => reject(signal.reason), {
+      once: true,
+    });
+  });
+}
+
+/** The 503 answered while the searcher has no index. */
+export function notReady(): HttpError {
+  return new HttpError(503, "not_ready", "Index is not loaded yet");
+}
+
+function toHitBody(r: RankedHit): HitBody {
+  const { record } = r.hit;
+  return {
+    id: r.hit.id,
+    score: r.score,
+    title: record.title,
+    attrs: record.attrs,
+    weights: { title: record.weights.title, image: record.weights.image },
+    keywords: r.keywords,
+  };
+}

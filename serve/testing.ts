@@ -1,0 +1,174 @@
+/**
+ * Fakes for tests of the HTTP app: an exact in-memory searcher and a deterministic
+ * query encoder (hashed character trigrams). Production code never imports this file.
+ * @module
+ */
+
+import type { AttrFilter, Attrs, ProductRecord, SearchHit } from "../types.ts";
+import type { EncodedQuery, QueryEncoder, Searcher } from "./app_options.ts";
+
+/** Options of {@linkcode FakeQueryEncoder}. */
+export interface FakeQueryEncoderOptions {
+  /** Vector length. @default 64 */
+  readonly dims?: number;
+  /** Keyword vocabulary; a query's keywords are the entries it contains as whole words. */
+  readonly vocabulary?: readonly string[];
+}
+
+/** Deterministic text → unit vector; similar strings get similar vectors. */
+export class FakeQueryEncoder implements QueryEncoder {
+  readonly dims: number;
+  readonly #vocabulary: string[];
+  /** Every batch it was asked to encode, in order. */
+  readonly calls: string[][] = [];
+
+  constructor(options: FakeQueryEncoderOptions = {}) {
+    this.dims = options.dims ?? 64;
+    this.#vocabulary = [...(options.vocabulary ?? [])]
+      .map((v) => v.toLowerCase())
+      .sort((a, b) => b.length - a.length);
+  }
+
+  /** Encodes each query; rejects with the signal's reason when already aborted. */
+  encode(
+    queries: string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<EncodedQuery[]> {
+    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+    this.calls.push([...queries]);
+    return Promise.resolve(queries.map((q) => ({
+      vector: this.embed(q),
+      keywords: this.keywords(q),
+    })));
+  }
+
+  /** The vector `encode` gives `text`, synchronously (used to build fake indexes). */
+  embed(text: string): Float32Array {
+    const v = new Float32Array(this.dims);
+    for (const word of text.toLowerCase().split(/\s+/)) {
+      if (!word) continue;
+      const padded = `#${word}#`;
+      for (let i = 0; i + 3 <= padded.length; i++) {
+        const h = fnv1a(padded.slice(i, i + 3));
+        v[h % this.dims] = (v[h % this.dims] ?? 0) + ((h >>> 16) & 1 ? 1 : -1);
+      }
+    }
+    return normalise(v);
+  }
+
+  /** Vocabulary entries found in `query` as whole words, longest first, no overlaps. */
+  keywords(query: string): string[] {
+    let rest = ` ${query.toLowerCase().split(/\s+/).join(" ")} `;
+    const found: string[] = [];
+    for (const term of this.#vocabulary) {
+      if (rest.includes(` ${term} `)) {
+        found.push(term);
+        rest = rest.replace(` ${term} `, " | ");
+      }
+    }
+    return found;
+  }
+}
+
+/** A product for {@linkcode FakeSearcher}. */
+export interface FakeProduct {
+  readonly id: string;
+  readonly title: string;
+  readonly attrs?: Attrs;
+  readonly weights?: { title: number; image: number };
+  /** Its vector; default: the fake encoder's embedding of the title. */
+  readonly vector?: Float32Array;
+}
+
+/** Exact cosine search over an in-memory list, with equality filters. */
+export class FakeSearcher implements Searcher {
+  ready = true;
+  version = "fake-1";
+  modelVersion: string | undefined = "fake-model";
+  readonly #items = new Map<
+    string,
+    { record: ProductRecord; vector: Float32Array }
+  >();
+  /** Arguments of every `search` call. */
+  readonly searches: Array<{ k: number; filters?: AttrFilter[] }> = [];
+
+  constructor(
+    encoder: FakeQueryEncoder,
+    products: readonly FakeProduct[] = [],
+  ) {
+    for (const p of products) {
+      const record: ProductRecord = {
+        id: p.id,
+        title: p.title,
+        attrs: p.attrs ?? {},
+        version: 1,
+        weights: p.weights ?? { title: 0.6, image: 0.4 },
+        eventTimeMs: 0,
+        indexedAtMs: 0,
+      };
+      this.#items.set(p.id, {
+        record,
+        vector: p.vector ?? encoder.embed(p.title),
+      });
+    }
+  }
+
+  info(): { version: string; size: number; modelVersion?: string } {
+    return {
+      version: this.version,
+      size: this.#items.size,
+      ...(this.modelVersion ? { modelVersion: this.modelVersion } : {}),
+    };
+  }
+
+  search(
+    vector: Float32Array,
+    options: { k: number; filters?: AttrFilter[] },
+  ): SearchHit[] {
+    this.searches.push({
+      k: options.k,
+      ...(options.filters ? { filters: options.filters } : {}),
+    });
+    const hits: SearchHit[] = [];
+    for (const { record, vector: v } of this.#items.values()) {
+      const ok = (options.filters ?? []).every((f) =>
+        Object.hasOwn(record.attrs, f.attr) &&
+        String(record.attrs[f.attr]) === f.value
+      );
+      if (ok) hits.push({ id: record.id, score: dot(vector, v), record });
+    }
+    return hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+      .slice(0, options.k);
+  }
+
+  get(id: string): ProductRecord | undefined {
+    return this.#items.get(id)?.record;
+  }
+}
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+function normalise(v: Float32Array): Float32Array {
+  let norm = 0;
+  for (const x of v) norm += x * x;
+  norm = Math.sqrt(norm);
+  if (norm > 0) {
+    for (let i = 0; i < v.length; i++) {
+      v[i] = (v[i] ?? 0) / norm;
+    }
+  }
+  return v;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] ?? 0) * (b[i] ?? 0);
+  return s;
+}
