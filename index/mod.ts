@@ -1,0 +1,38 @@
+/**
+ * The vector index stage: product vectors with their records, searchable by cosine
+ * similarity with attribute filters; snapshots; live swap.
+ *
+ * - Input: `upsert(record, vector)` / `remove(id)` from the pipeline, idempotent by id
+ *   (an upsert replaces the previous vector and record of the same id). Vectors are
+ *   checked once at the facade (Float32Array, `dims` long, finite, non-zero) and stored
+ *   L2-normalised.
+ * - Output: `search(vector, { k, filters })` → hits sorted by score (cosine similarity)
+ *   descending; filters are ANDed attribute equalities compared as strings, and never
+ *   cost results: when the graph yields too few matches the index scans the filtered
+ *   subset exactly.
+ * - Errors: malformed input throws `TypeError`/`RangeError`; native or snapshot failures
+ *   throw `IndexError`. Searching never mutates the index.
+ * - Live swap: `IndexHolder` holds the single live reference; requests `acquire()` a
+ *   lease and read it once; `swap(next)` returns the previous index, and
+ *   `retire(previous)` disposes it once its last lease is released.
+ * - Snapshots: `saveSnapshot` writes a folder atomically (temp dir, fsync, rename) with a
+ *   checksummed manifest; `loadLatestSnapshot` returns the newest valid one, reporting
+ *   and skipping corrupt ones. Neither takes a signal: both are bounded local file I/O.
+ * @module
+ */
+
+export type {
+  IndexKind,
+  IndexOptions,
+  IndexStats,
+  Quantization,
+  ResolvedIndexOptions,
+  SearchOptions,
+  UpsertItem,
+  UsearchIndexOptions,
+  VectorIndex,
+} from "./vector_index.ts";
+export { createBruteForceIndex } from "./brute_force_index.ts";
+export { createUsearchIndex } from "./usearch_index.ts";
+export { USEARCH_DEFAULTS } from "./_options.ts";
+export { MAX_K } from "./_validate.ts";

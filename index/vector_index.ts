@@ -1,0 +1,128 @@
+/**
+ * The `VectorIndex` contract shared by the USearch and brute-force implementations.
+ * @module
+ */
+
+import type { AttrFilter, ProductRecord, SearchHit } from "../types.ts";
+
+/** Which implementation backs an index. */
+export type IndexKind = "usearch" | "brute-force";
+
+/** How USearch stores vectors. */
+export type Quantization = "f32" | "f16" | "i8";
+
+/** Options shared by every index implementation. */
+export interface IndexOptions {
+  /** Length of every vector. */
+  readonly dims: number;
+  /** Version of the model that produced the vectors; vectors of two models never mix. */
+  readonly modelVersion: string;
+  /** Rows reserved up front; the index grows past it by doubling. @default 1024 */
+  readonly initialCapacity?: number;
+  /**
+   * A filtered search whose candidate set (the smallest posting list among the filters)
+   * has at most this many rows scans those rows exactly instead of oversampling the graph.
+   * @default 4096
+   */
+  readonly exactFilterMaxRows?: number;
+}
+
+/** Options of the USearch (HNSW) implementation. Defaults were picked by measured recall. */
+export interface UsearchIndexOptions extends IndexOptions {
+  /** HNSW graph degree (M). @default 16 */
+  readonly connectivity?: number;
+  /** Candidate list size while inserting (efConstruction). @default 128 */
+  readonly expansionAdd?: number;
+  /** Candidate list size while searching (ef); fixed at construction. @default 128 */
+  readonly expansionSearch?: number;
+  /** Stored scalar type. @default "f32" */
+  readonly quantization?: Quantization;
+  /** Threads used by bulk inserts and `searchMany`; 0 = all cores. @default 0 */
+  readonly bulkThreads?: number;
+}
+
+/** Fully resolved options, recorded in snapshot manifests. */
+export interface ResolvedIndexOptions {
+  readonly kind: IndexKind;
+  readonly dims: number;
+  readonly modelVersion: string;
+  readonly initialCapacity: number;
+  readonly exactFilterMaxRows: number;
+  readonly connectivity: number;
+  readonly expansionAdd: number;
+  readonly expansionSearch: number;
+  readonly quantization: Quantization;
+  readonly bulkThreads: number;
+}
+
+/** Search parameters. */
+export interface SearchOptions {
+  /** Number of hits wanted (1..10000); fewer come back only if fewer products match. */
+  readonly k: number;
+  /** Attribute equality filters, ANDed; values compared as strings. */
+  readonly filters?: readonly AttrFilter[];
+}
+
+/** One item of a bulk upsert. */
+export interface UpsertItem {
+  readonly record: ProductRecord;
+  readonly vector: Float32Array;
+}
+
+/** Counters used to report on an index and to decide when to compact it. */
+export interface IndexStats {
+  readonly kind: IndexKind;
+  readonly dims: number;
+  readonly modelVersion: string;
+  /** Live products. */
+  readonly size: number;
+  /** Rows the index can hold before it grows. */
+  readonly capacity: number;
+  /** Rows whose product was deleted or replaced since the index was built. */
+  readonly staleRows: number;
+  /** `staleRows / (size + staleRows)`; compaction is worth it past ~0.3. */
+  readonly staleRatio: number;
+  /** Removed slots USearch keeps as tombstones until an insert reuses them. */
+  readonly tombstones: number;
+  /** Estimated bytes held by vectors, graph and metadata. */
+  readonly memoryBytes: number;
+}
+
+/** A searchable store of product vectors with their records, keyed by product id. */
+export interface VectorIndex extends Disposable {
+  readonly kind: IndexKind;
+  readonly dims: number;
+  readonly modelVersion: string;
+  /** Live products. */
+  readonly size: number;
+  /** The options the index was built with, defaults applied. */
+  readonly options: ResolvedIndexOptions;
+  /**
+   * Inserts a product or replaces the vector and record of the same id.
+   * @throws {TypeError} on a malformed record or vector
+   * @throws {RangeError} on wrong dimensions, non-finite values or a zero vector
+   */
+  upsert(record: ProductRecord, vector: Float32Array): void;
+  /** Bulk {@linkcode upsert}; validates every item before changing anything. */
+  upsertMany(items: readonly UpsertItem[]): void;
+  /** Removes a product; false when the id was not present. */
+  remove(id: string): boolean;
+  /** The record stored for an id. */
+  get(id: string): ProductRecord | undefined;
+  /** A copy of the stored, L2-normalised vector of an id. */
+  vector(id: string): Float32Array | undefined;
+  /**
+   * Nearest products by cosine similarity (score = 1 − cosine distance), best first.
+   * @throws {TypeError} on a malformed vector or options
+   * @throws {RangeError} on wrong dimensions, non-finite values or k out of range
+   */
+  search(vector: Float32Array, options: SearchOptions): SearchHit[];
+  /** {@linkcode search} for several queries; one array of hits per query. */
+  searchMany(
+    vectors: readonly Float32Array[],
+    options: SearchOptions,
+  ): SearchHit[][];
+  /** Live product ids. */
+  ids(): IterableIterator<string>;
+  stats(): IndexStats;
+}
