@@ -1,0 +1,157 @@
+/**
+ * Writes a model bundle (docs/MODEL.md): manifest.json with sha256 of every file, the
+ * four ONNX graphs and keywords.json. Also builds tiny random bundles for tests.
+ * @module
+ */
+
+import { join } from "node:path";
+import type { KeywordVocabulary } from "../encode/keywords.ts";
+import {
+  DEFAULT_CONFIG,
+  initParams,
+  type ModelConfig,
+  type ModelParams,
+} from "./architecture.ts";
+import {
+  exportFusion,
+  exportImageTower,
+  exportTextTower,
+} from "./onnx_export.ts";
+
+/** Options of {@linkcode writeBundle}. */
+export interface WriteBundleOptions {
+  /** Free-text model name. @default "make-default" */
+  readonly name?: string;
+  /** Version recorded with every index built from this bundle. */
+  readonly version: string;
+  readonly keywords: KeywordVocabulary;
+  /** Query-time keyword enhancement strength. */
+  readonly alpha: number;
+}
+
+/** The manifest as written (the loader's `BundleManifest` has the same shape). */
+export interface WrittenManifest {
+  readonly format: "make-bundle/1";
+  readonly name: string;
+  readonly version: string;
+  readonly dims: number;
+  readonly image: Record<string, unknown>;
+  readonly text: ModelConfig["text"];
+  readonly keywords: { readonly alpha: number };
+  readonly files: Record<string, { path: string; sha256: string }>;
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    bytes as Uint8Array<ArrayBuffer>,
+  );
+  return Array.from(
+    new Uint8Array(digest),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
+}
+
+/** Writes the bundle of `params` into `dir` (created if missing); returns the manifest. */
+export async function writeBundle(
+  dir: string,
+  params: ModelParams,
+  options: WriteBundleOptions,
+): Promise<WrittenManifest> {
+  await Deno.mkdir(dir, { recursive: true });
+  const contents: Record<string, [string, Uint8Array]> = {
+    query: ["query.onnx", exportTextTower(params, "query")],
+    title: ["title.onnx", exportTextTower(params, "title")],
+    image: ["image.onnx", exportImageTower(params)],
+    fusion: ["fusion.onnx", exportFusion(params)],
+    keywords: [
+      "keywords.json",
+      new TextEncoder().encode(
+        JSON.stringify(options.keywords, null, 1) + "\n",
+      ),
+    ],
+  };
+  const files: Record<string, { path: string; sha256: string }> = {};
+  for (const [key, [path, bytes]] of Object.entries(contents)) {
+    await Deno.writeFile(join(dir, path), bytes);
+    files[key] = { path, sha256: await sha256Hex(bytes) };
+  }
+  const { config } = params;
+  const manifest: WrittenManifest = {
+    format: "make-bundle/1",
+    name: options.name ?? "make-default",
+    version: options.version,
+    dims: config.dims,
+    image: {
+      width: config.image.width,
+      height: config.image.height,
+      layout: "NCHW",
+      mean: config.image.mean,
+      std: config.image.std,
+      resize: "area",
+      background: [255, 255, 255],
+    },
+    text: config.text,
+    keywords: { alpha: options.alpha },
+    files,
+  };
+  await Deno.writeTextFile(
+    join(dir, "manifest.json"),
+    JSON.stringify(manifest, null, 2) + "\n",
+  );
+  return manifest;
+}
+
+/** Vocabulary of tiny bundles: a few colours and product types. */
+export const TINY_KEYWORDS: KeywordVocabulary = {
+  keywords: [
+    ...["red", "navy blue", "blue", "green", "black", "white"].map((term) => ({
+      term,
+      type: "colour",
+    })),
+    ...["dress", "running shoes", "t-shirt", "handbag", "watch"].map((
+      term,
+    ) => ({
+      term,
+      type: "type",
+    })),
+  ],
+};
+
+/** Model sizes of tiny bundles: small but the same architecture as the default. */
+export function tinyConfig(dims = 16): ModelConfig {
+  return {
+    ...DEFAULT_CONFIG,
+    dims,
+    text: { ...DEFAULT_CONFIG.text, buckets: 2048, maxTokens: 64 },
+    embedDim: 16,
+    textHidden: 32,
+    imageHidden: 32,
+    fusionHidden: 8,
+  };
+}
+
+/** Options of {@linkcode createTinyBundle}. */
+export interface TinyBundleOptions {
+  /** Seed of the random weights; same seed, same bundle. */
+  readonly seed: number;
+  /** D. @default 16 */
+  readonly dims?: number;
+}
+
+/**
+ * Writes a complete, valid bundle with randomly initialised weights (for tests): same
+ * architecture and exporter as the trained default, tiny sizes, a few keywords.
+ */
+export async function createTinyBundle(
+  dir: string,
+  options: TinyBundleOptions,
+): Promise<void> {
+  const params = initParams(tinyConfig(options.dims), options.seed);
+  await writeBundle(dir, params, {
+    name: "make-tiny",
+    version: `tiny-${options.seed}`,
+    keywords: TINY_KEYWORDS,
+    alpha: 0.3,
+  });
+}
