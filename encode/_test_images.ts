@@ -1,0 +1,127 @@
+/**
+ * Tiny images built in tests, with known pixels: a minimal PNG writer (any colour
+ * type), GIF and JPEG through imagescript, and hostile headers.
+ * @module
+ */
+
+import { deflateSync } from "node:zlib";
+import { Frame, GIF, Image } from "imagescript";
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = (CRC_TABLE[(c ^ b) & 0xff] ?? 0) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  out.set(new TextEncoder().encode(type), 4);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** PNG colour types: 0 grey, 2 RGB, 4 grey+alpha, 6 RGBA (8-bit samples). */
+export type PngColour = 0 | 2 | 4 | 6;
+
+/** A PNG of `width`×`height` whose samples (row-major, per colour type) are `samples`. */
+export function makePng(
+  width: number,
+  height: number,
+  colour: PngColour,
+  samples: readonly number[],
+): Uint8Array<ArrayBuffer> {
+  const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[colour];
+  const raw = new Uint8Array(height * (1 + width * channels));
+  for (let y = 0; y < height; y++) {
+    const row = y * (1 + width * channels);
+    for (let i = 0; i < width * channels; i++) {
+      raw[row + 1 + i] = samples[y * width * channels + i] ?? 0;
+    }
+  }
+  const ihdr = new Uint8Array(13);
+  const view = new DataView(ihdr.buffer);
+  view.setUint32(0, width);
+  view.setUint32(4, height);
+  ihdr.set([8, colour, 0, 0, 0], 8);
+  return concat([
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", new Uint8Array(deflateSync(raw))),
+    chunk("IEND", new Uint8Array()),
+  ]);
+}
+
+/** A PNG header declaring `width`×`height` with no pixel data (decompression bomb). */
+export function makePngBombHeader(
+  width: number,
+  height: number,
+): Uint8Array<ArrayBuffer> {
+  const png = makePng(1, 1, 2, [0, 0, 0]);
+  const view = new DataView(png.buffer);
+  view.setUint32(16, width);
+  view.setUint32(20, height);
+  return png;
+}
+
+/** An RGBA imagescript Image filled by `pixel(x, y)` → [r, g, b, a]. */
+export function makeImage(
+  width: number,
+  height: number,
+  pixel: (x: number, y: number) => readonly [number, number, number, number],
+): Image {
+  const image = new Image(width, height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [r, g, b, a] = pixel(x, y);
+      image.setPixelAt(x + 1, y + 1, Image.rgbaToColor(r, g, b, a));
+    }
+  }
+  return image;
+}
+
+/** A JPEG of a solid colour. */
+export async function makeJpeg(
+  width: number,
+  height: number,
+  rgb: readonly [number, number, number],
+  quality: Parameters<Image["encodeJPEG"]>[0] = 95,
+): Promise<Uint8Array> {
+  return await makeImage(width, height, () => [...rgb, 255]).encodeJPEG(
+    quality,
+  );
+}
+
+/** A GIF of `frames` solid frames; frame i has colour `colours[i % colours.length]`. */
+export async function makeGif(
+  width: number,
+  height: number,
+  frames: number,
+  colours: readonly (readonly [number, number, number])[],
+): Promise<Uint8Array> {
+  const list = Array.from({ length: frames }, (_, i) => {
+    const [r, g, b] = colours[i % colours.length] ?? [0, 0, 0];
+    const frame = new Frame(width, height, 10);
+    frame.fill(Image.rgbaToColor(r, g, b, 255));
+    return frame;
+  });
+  return await new GIF(list).encode();
+}

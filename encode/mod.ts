@@ -1,0 +1,46 @@
+/**
+ * Encode stage: images and text → vectors with a MAKE model bundle.
+ *
+ * - Images: {@linkcode loadImage} fetches a URL, file or base64 image under byte,
+ *   time, redirect and address limits, {@linkcode decodeImage} decodes JPEG, PNG or
+ *   GIF (first frame) after checking the declared size, composites alpha over the
+ *   manifest background, resizes by area averaging and normalises to CHW float32.
+ *   Every per-image failure is a `{ kind: "skipped", reason, detail }` value; only an
+ *   aborted signal rejects.
+ * - Text: {@linkcode textFeatures} (hashed n-grams), {@linkcode KeywordMatcher} and
+ *   {@linkcode enhanceQuery} for Keyword Enhancement.
+ * @module
+ */
+
+export type {
+  BundleFile,
+  BundleFileKey,
+  BundleManifest,
+  ImageSpec,
+} from "./bundle_manifest.ts";
+export {
+  decodeImage,
+  type DecodeImageOptions,
+  DEFAULT_MAX_FRAMES,
+  DEFAULT_MAX_PIXELS,
+  type ImageResult,
+  type ImageSkipReason,
+} from "./decode_image.ts";
+export type { Decoder, RgbaImage } from "./_decoders.ts";
+export { imagescriptDecoder, mozJpegDecoder } from "./_decoders.ts";
+export type { ImageFormat } from "./_image_header.ts";
+export {
+  DEFAULT_MAX_IMAGE_BYTES,
+  type ImageLoadOptions,
+  loadImage,
+} from "./load_image.ts";
+export type { ResolveHost, Timers } from "./_fetch_url.ts";
+export { normaliseText, textFeatures, type TextSpec } from "./text_features.ts";
+export {
+  enhanceQuery,
+  type KeywordHit,
+  KeywordMatcher,
+  type KeywordTerm,
+  type KeywordVocabulary,
+} from "./keywords.ts";
+export type { ImageRef, ImageTensor } from "../types.ts";
