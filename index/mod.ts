@@ -36,3 +36,5 @@ export { createBruteForceIndex } from "./brute_force_index.ts";
 export { createUsearchIndex } from "./usearch_index.ts";
 export { USEARCH_DEFAULTS } from "./_options.ts";
 export { MAX_K } from "./_validate.ts";
+export { IndexHolder } from "./index_holder.ts";
+export type { IndexHolderOptions, IndexLease } from "./index_holder.ts";
