@@ -29,3 +29,9 @@ export {
   type TopicInfo,
 } from "./ensure_topic.ts";
 export { routeProcessWarnings } from "./_kafka_log.ts";
+export {
+  DEFAULT_PARSE_LIMITS,
+  type ParseLimits,
+  parseEvent,
+  type ParseResult,
+} from "./parse_event.ts";
