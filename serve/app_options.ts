@@ -8,12 +8,22 @@ import type { AttrFilter, ProductRecord, SearchHit } from "../types.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 
+/** Identity of the live index, shown in search responses and /readyz. */
+export interface SearcherInfo {
+  /** Index version (changes on every swap). */
+  readonly version: string;
+  /** Number of products in the index. */
+  readonly size: number;
+  /** Version of the model bundle whose vectors the index holds. */
+  readonly modelVersion?: string;
+}
+
 /** What the app needs from the live index; main.ts implements it over `IndexHolder`. */
 export interface Searcher {
   /** False until an index is loaded; /readyz and /search answer 503 meanwhile. */
   readonly ready: boolean;
   /** Version and size of the index a request is served from. */
-  info(): { version: string; size: number; modelVersion?: string };
+  info(): SearcherInfo;
   /** Nearest products, best first (higher score is better); at most `k` hits. */
   search(
     vector: Float32Array,
@@ -25,12 +35,15 @@ export interface Searcher {
 
 /** One encoded query: a keyword-enhanced vector and the vocabulary keywords detected. */
 export interface EncodedQuery {
+  /** Query vector after Keyword Enhancement, unit length, the index's dims. */
   readonly vector: Float32Array;
+  /** Vocabulary keywords detected in the query, used for the lexical boost. */
   readonly keywords: readonly string[];
 }
 
 /** The query tower (plus Keyword Enhancement), as the encode stage provides it. */
 export interface QueryEncoder {
+  /** One result per query, in order; rejects when `signal` aborts. */
   encode(
     queries: string[],
     options: { signal?: AbortSignal },
@@ -109,11 +122,15 @@ export interface AdminOptions {
 
 /** Options of `createApp`. */
 export interface AppOptions {
+  /** The live index (read through once per request call). */
   readonly searcher: Searcher;
+  /** Query tower + Keyword Enhancement. */
   readonly encoder: QueryEncoder;
   /** Pipeline figures for GET /stats (indexed, consumed, lag, …). */
   readonly stats: () => Record<string, unknown>;
+  /** Registry the serve metrics are added to; rendered by GET /metrics. */
   readonly metrics: Metrics;
+  /** Logger; the app logs through a child with `stage: "serve"`. */
   readonly log: Logger;
   /** Request limits. @default DEFAULT_LIMITS */
   readonly limits?: Partial<AppLimits>;

@@ -226,6 +226,11 @@ Deno.test("createApp() unknown routes are 404 JSON and wrong methods 405", async
   const wrong = await app.request("/healthz", { method: "DELETE" });
   assert.equal(wrong.status, 405);
   assert.equal((await wrong.json()).error.code, "method_not_allowed");
+  assert.equal(wrong.headers.get("allow"), "GET, HEAD");
+  const put = await app.request("/search", { method: "PUT", body: "{}" });
+  assert.equal(put.status, 405);
+  assert.equal(put.headers.get("allow"), "GET, HEAD, POST");
+  await put.body?.cancel();
   const counter = metrics.counter("serve_http_requests_total", "");
   assert.equal(
     counter.get({ route: "unmatched", method: "GET", status: "404" }),

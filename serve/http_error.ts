@@ -8,10 +8,14 @@ export type ErrorStatus = 400 | 401 | 404 | 405 | 409 | 413 | 500 | 503;
 
 /** Thrown by handlers (and admin actions) to answer `{ error: { code, message } }`. */
 export class HttpError extends Error {
+  /** Always "HttpError". */
   override name = "HttpError";
+  /** HTTP status of the response. */
   readonly status: ErrorStatus;
+  /** Stable machine-readable code, e.g. `invalid_k`. */
   readonly code: string;
 
+  /** An error answered as `status` with `{ error: { code, message } }`. */
   constructor(
     status: ErrorStatus,
     code: string,

@@ -5,11 +5,17 @@
 
 /** Percentiles over the most recent observations, in ms. */
 export interface LatencySummary {
+  /** Searches answered since start. */
   readonly count: number;
+  /** How many recent searches the percentiles cover. */
   readonly window: number;
+  /** Median latency in the window, ms. */
   readonly p50_ms: number | null;
+  /** 95th percentile, ms. */
   readonly p95_ms: number | null;
+  /** 99th percentile, ms. */
   readonly p99_ms: number | null;
+  /** Slowest in the window, ms. */
   readonly max_ms: number | null;
 }
 

@@ -44,3 +44,9 @@ export {
 export { type ErrorStatus, HttpError } from "./http_error.ts";
 export type { HitBody, SearchBody } from "./search_service.ts";
 export type { LatencySummary } from "./latency_window.ts";
+export type { AppEnv, ErrorBody } from "./error_response.ts";
+export type { SearcherInfo } from "./app_options.ts";
+// Types from shared modules that the contracts above mention
+export type { AttrFilter, ProductRecord, SearchHit } from "../types.ts";
+export type { Logger } from "../log.ts";
+export type { Metrics } from "../metrics.ts";

@@ -19,18 +19,27 @@ import type { SearchRequest } from "./search_request.ts";
 
 /** One hit as the API returns it. */
 export interface HitBody {
+  /** Product id. */
   readonly id: string;
+  /** ANN score (cosine) plus the keyword boost; higher is better. */
   readonly score: number;
+  /** Product title. */
   readonly title: string;
+  /** Product attributes. */
   readonly attrs: Readonly<Record<string, unknown>>;
+  /** Modal Adaptation weights of the product (sum to 1). */
   readonly weights: { readonly title: number; readonly image: number };
+  /** Query keywords found in the product's title or attributes. */
   readonly keywords: string[];
 }
 
 /** The body of a successful search. */
 export interface SearchBody {
+  /** Best hits first, at most k. */
   readonly hits: HitBody[];
+  /** Time spent on the search (encode, index, re-rank), ms. */
   readonly took_ms: number;
+  /** The index the hits came from. */
   readonly index: { version: string; size: number; model_version?: string };
 }
 
