@@ -1,0 +1,231 @@
+/**
+ * Loads a catalogue folder (products.jsonl, images, splits.json, queries-<split>.jsonl,
+ * as written by `deno task catalog`) into training tensors: title feature ids, image
+ * front-end features (decoded by the encode stage exactly as at serving time), query
+ * feature ids and relevance.
+ * @module
+ */
+
+import { isAbsolute, join } from "node:path";
+import {
+  decodeImage,
+  type ImageSpec,
+  textFeatures,
+  type TextSpec,
+} from "../../encode/mod.ts";
+import type { ModelConfig } from "../architecture.ts";
+import { FRONTEND_SIZE, imageFrontend } from "../image_frontend.ts";
+
+/** One product of the catalogue. */
+export interface CatalogProduct {
+  readonly id: string;
+  readonly title: string;
+  readonly attrs: Readonly<Record<string, string>>;
+  /** Absolute or catalogue-relative image path, if any. */
+  readonly imagePath?: string;
+}
+
+/** One query with its relevant product ids. */
+export interface CatalogQuery {
+  readonly qid: string;
+  readonly query: string;
+  readonly relevant: readonly string[];
+}
+
+/** Products of one split, as tensors. */
+export interface ProductSet {
+  readonly products: readonly CatalogProduct[];
+  readonly index: ReadonlyMap<string, number>;
+  /** [n, T] title feature ids. */
+  readonly titleIds: Int32Array;
+  /** [n, F] image front-end features (zeros without an image). */
+  readonly imageFeats: Float32Array;
+  /** [n]: 1 with a decoded image, else 0. */
+  readonly hasImage: Float32Array;
+}
+
+/** Queries of one split, as tensors; relevance as indices into a ProductSet. */
+export interface QuerySet {
+  readonly queries: readonly CatalogQuery[];
+  /** [q, T] query feature ids. */
+  readonly ids: Int32Array;
+  readonly relevant: readonly (readonly number[])[];
+}
+
+/** The full image spec for the encode stage's decoder. */
+export function imageSpecOf(config: ModelConfig): ImageSpec {
+  const [m0, m1, m2] = config.image.mean;
+  const [s0, s1, s2] = config.image.std;
+  return {
+    width: config.image.width,
+    height: config.image.height,
+    layout: "NCHW",
+    mean: [m0 ?? 0, m1 ?? 0, m2 ?? 0],
+    std: [s0 ?? 1, s1 ?? 1, s2 ?? 1],
+    resize: "area",
+    background: [255, 255, 255],
+  };
+}
+
+async function readJsonLines(path: string): Promise<unknown[]> {
+  const text = await Deno.readTextFile(path);
+  return text.split("\n").filter((l) => l.trim() !== "").map((line, i) => {
+    try {
+      return JSON.parse(line);
+    } catch (err) {
+      throw new SyntaxError(`Cannot parse "${path}" line ${i + 1}`, {
+        cause: err,
+      });
+    }
+  });
+}
+
+/** Reads products.jsonl (upsert events) of a catalogue folder. */
+export async function readProducts(dir: string): Promise<CatalogProduct[]> {
+  const lines = await readJsonLines(join(dir, "products.jsonl"));
+  return lines.map((line, i) => {
+    const e = line as Record<string, unknown>;
+    if (
+      e.op !== "upsert" || typeof e.id !== "string" ||
+      typeof e.title !== "string"
+    ) {
+      throw new TypeError(
+        `Cannot read product ${i + 1} of "${dir}": not an upsert event`,
+      );
+    }
+    const attrs: Record<string, string> = {};
+    for (
+      const [k, v] of Object.entries((e.attrs ?? {}) as Record<string, unknown>)
+    ) {
+      attrs[k] = String(v);
+    }
+    const image = e.image as { path?: unknown } | undefined;
+    const path = typeof image?.path === "string" ? image.path : undefined;
+    const imagePath = path === undefined
+      ? undefined
+      : isAbsolute(path)
+      ? path
+      : join(dir, path);
+    return { id: e.id, title: e.title, attrs, imagePath };
+  });
+}
+
+/** Reads queries-<split>.jsonl. */
+export async function readQueries(
+  dir: string,
+  split: string,
+): Promise<CatalogQuery[]> {
+  const lines = await readJsonLines(join(dir, `queries-${split}.jsonl`));
+  return lines.map((line) => {
+    const q = line as { qid?: unknown; query?: unknown; relevant?: unknown };
+    if (typeof q.query !== "string" || !Array.isArray(q.relevant)) {
+      throw new TypeError(`Cannot read query in "${dir}" split "${split}"`);
+    }
+    return {
+      qid: String(q.qid),
+      query: q.query,
+      relevant: q.relevant.map(String),
+    };
+  });
+}
+
+/** Reads splits.json: split name → product ids. */
+export async function readSplits(
+  dir: string,
+): Promise<Record<string, string[]>> {
+  return JSON.parse(await Deno.readTextFile(join(dir, "splits.json")));
+}
+
+/** Decodes one image file to front-end features, or null if it is missing or bad. */
+async function imageFeatures(
+  path: string | undefined,
+  config: ModelConfig,
+): Promise<Float32Array | null> {
+  if (path === undefined) return null;
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    throw err;
+  }
+  const result = await decodeImage(bytes, imageSpecOf(config));
+  if (result.kind !== "ok") return null;
+  return imageFrontend(result.tensor.data, config.image);
+}
+
+/** Tensors for `products`; `onProgress(done)` is called every 100 products. */
+export async function buildProductSet(
+  products: readonly CatalogProduct[],
+  config: ModelConfig,
+  onProgress?: (done: number) => void,
+): Promise<ProductSet> {
+  const n = products.length;
+  const t = config.text.maxTokens;
+  const titleIds = new Int32Array(n * t);
+  const imageFeats = new Float32Array(n * FRONTEND_SIZE);
+  const hasImage = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = products[i];
+    if (p === undefined) continue;
+    titleIds.set(textFeatures(p.title, config.text), i * t);
+    const feats = await imageFeatures(p.imagePath, config);
+    if (feats !== null) {
+      imageFeats.set(feats, i * FRONTEND_SIZE);
+      hasImage[i] = 1;
+    }
+    if (onProgress !== undefined && (i + 1) % 100 === 0) onProgress(i + 1);
+  }
+  const index = new Map(products.map((p, i) => [p.id, i]));
+  return { products, index, titleIds, imageFeats, hasImage };
+}
+
+/** Tensors for `queries`, relevance restricted to products in `set`. */
+export function buildQuerySet(
+  queries: readonly CatalogQuery[],
+  set: ProductSet,
+  text: TextSpec,
+): QuerySet {
+  const kept = queries.filter((q) =>
+    q.relevant.some((id) => set.index.has(id))
+  );
+  const ids = new Int32Array(kept.length * text.maxTokens);
+  kept.forEach((q, i) =>
+    ids.set(textFeatures(q.query, text), i * text.maxTokens)
+  );
+  const relevant = kept.map((q) =>
+    q.relevant.flatMap((id) => {
+      const i = set.index.get(id);
+      return i === undefined ? [] : [i];
+    })
+  );
+  return { queries: kept, ids, relevant };
+}
+
+/** Per-feature mean and 1/std over images that exist (standardises the head's input). */
+export function featureStats(
+  set: ProductSet,
+): { mean: Float32Array; invStd: Float32Array } {
+  const f = FRONTEND_SIZE;
+  const sum = new Float64Array(f);
+  const sq = new Float64Array(f);
+  let count = 0;
+  set.hasImage.forEach((has, i) => {
+    if (has !== 1) return;
+    count++;
+    for (let j = 0; j < f; j++) {
+      const v = set.imageFeats[i * f + j] ?? 0;
+      sum[j] = (sum[j] ?? 0) + v;
+      sq[j] = (sq[j] ?? 0) + v * v;
+    }
+  });
+  const mean = new Float32Array(f);
+  const invStd = new Float32Array(f);
+  for (let j = 0; j < f; j++) {
+    const m = count > 0 ? (sum[j] ?? 0) / count : 0;
+    const variance = count > 0 ? (sq[j] ?? 0) / count - m * m : 1;
+    mean[j] = m;
+    invStd[j] = 1 / Math.sqrt(Math.max(variance, 0) + 1e-4);
+  }
+  return { mean, invStd };
+}

@@ -1,0 +1,151 @@
+/**
+ * The training loop: seeded batches, Adam with warm-up and cosine decay, learned
+ * temperature, memory bank, periodic validation recall@10 and progress callbacks.
+ * @module
+ */
+
+import type { KeywordVocabulary } from "../../encode/mod.ts";
+import { createRng } from "../_kernels.ts";
+import type { ModelParams } from "../architecture.ts";
+import { Adam, ScalarAdam } from "./adam.ts";
+import { trainablePairs, zeroGrads } from "./backward.ts";
+import { sampleBatch } from "./batch.ts";
+import { featureStats, type ProductSet, type QuerySet } from "./data.ts";
+import { validationRecall } from "./evaluate.ts";
+import { MemoryBank } from "./memory_bank.ts";
+import { type LossWeights, type StepLosses, trainStep } from "./step.ts";
+
+/** Training and validation tensors. */
+export interface TrainData {
+  readonly train: ProductSet;
+  readonly trainQueries: QuerySet;
+  readonly val: ProductSet;
+  readonly valQueries: QuerySet;
+}
+
+/** A progress report, after every step. */
+export interface TrainProgress {
+  readonly step: number;
+  readonly steps: number;
+  /** Exponential moving average of the total loss. */
+  readonly loss: number;
+  readonly last: StepLosses;
+  /** Latest validation recall@10 (without Keyword Enhancement). */
+  readonly valRecall: number;
+  readonly temperature: number;
+  readonly elapsedMs: number;
+  readonly etaMs: number;
+}
+
+/** Options of {@linkcode trainModel}. */
+export interface TrainOptions {
+  readonly seed: number;
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly keywordBatchSize: number;
+  /** Peak learning rate. */
+  readonly lr: number;
+  /** Memory bank capacity (product vectors). */
+  readonly bankSize: number;
+  readonly weights: LossWeights;
+  /** Validate every this many steps (and at the end). */
+  readonly evalEvery: number;
+  readonly vocabulary: KeywordVocabulary;
+  readonly onProgress?: (progress: TrainProgress) => void;
+  /** Clock for timings. @default performance.now */
+  readonly now?: () => number;
+}
+
+/** What a run did. */
+export interface TrainReport {
+  readonly untrainedRecall: number;
+  readonly finalRecall: number;
+  readonly history: readonly {
+    step: number;
+    loss: number;
+    valRecall: number;
+  }[];
+  readonly elapsedMs: number;
+}
+
+const MAX_LOGIT_SCALE = Math.log(100);
+
+function learningRate(step: number, options: TrainOptions): number {
+  const warm = Math.min(100, Math.floor(options.steps / 10));
+  if (step < warm) return (options.lr * (step + 1)) / warm;
+  const progress = (step - warm) / Math.max(1, options.steps - warm);
+  return options.lr * (0.1 + 0.45 * (1 + Math.cos(Math.PI * progress)));
+}
+
+/** Trains `params` in place; returns validation figures. */
+export function trainModel(
+  params: ModelParams,
+  data: TrainData,
+  options: TrainOptions,
+): TrainReport {
+  const now = options.now ?? (() => performance.now());
+  const stats = featureStats(data.train);
+  params.image.featMean.set(stats.mean);
+  params.image.featInvStd.set(stats.invStd);
+  const validate = () =>
+    validationRecall(params, data.val, data.valQueries, {
+      vocabulary: options.vocabulary,
+      alpha: 0,
+    });
+  const untrainedRecall = validate();
+  const grads = zeroGrads(params);
+  const adam = new Adam(trainablePairs(params, grads), { lr: options.lr });
+  const scaleAdam = new ScalarAdam();
+  const rng = createRng(options.seed);
+  const ctx = {
+    params,
+    grads,
+    products: data.train,
+    queries: data.trainQueries,
+    relevantSets: data.trainQueries.relevant.map((r) => new Set(r)),
+    bank: new MemoryBank(options.bankSize, params.config.dims),
+    weights: options.weights,
+  };
+  const history: { step: number; loss: number; valRecall: number }[] = [];
+  const start = now();
+  let ema = 0;
+  let valRecall = untrainedRecall;
+  for (let step = 0; step < options.steps; step++) {
+    const batch = sampleBatch(data.train, data.trainQueries, rng, {
+      batchSize: options.batchSize,
+      keywordBatchSize: options.keywordBatchSize,
+      text: params.config.text,
+    });
+    const last = trainStep(ctx, batch);
+    const lr = learningRate(step, options);
+    adam.step(lr);
+    params.logitScale = Math.min(
+      MAX_LOGIT_SCALE,
+      Math.max(0, scaleAdam.step(params.logitScale, grads.logitScale, lr)),
+    );
+    grads.logitScale = 0;
+    ema = step === 0 ? last.total : 0.95 * ema + 0.05 * last.total;
+    const done = step + 1;
+    if (done % options.evalEvery === 0 || done === options.steps) {
+      valRecall = validate();
+      history.push({ step: done, loss: ema, valRecall });
+    }
+    const elapsedMs = now() - start;
+    options.onProgress?.({
+      step: done,
+      steps: options.steps,
+      loss: ema,
+      last,
+      valRecall,
+      temperature: Math.exp(-params.logitScale),
+      elapsedMs,
+      etaMs: (elapsedMs / done) * (options.steps - done),
+    });
+  }
+  return {
+    untrainedRecall,
+    finalRecall: valRecall,
+    history,
+    elapsedMs: now() - start,
+  };
+}
