@@ -31,7 +31,18 @@ export {
 export { routeProcessWarnings } from "./_kafka_log.ts";
 export {
   DEFAULT_PARSE_LIMITS,
-  type ParseLimits,
   parseEvent,
+  type ParseLimits,
   type ParseResult,
 } from "./parse_event.ts";
+export type {
+  ConnectionState,
+  EventSource,
+  PartitionLag,
+  SourceStatus,
+} from "./event_source.ts";
+export {
+  createKafkaSource,
+  type KafkaSource,
+  type KafkaSourceOptions,
+} from "./kafka_source.ts";

@@ -1,0 +1,109 @@
+/**
+ * Per-partition progress of a consumer: assignment, high watermark, next offset to
+ * deliver, committed offset; from these, lag.
+ * @module
+ */
+import type { PartitionLag } from "./event_source.ts";
+
+interface Entry {
+  high: bigint | null;
+  low: bigint | null;
+  delivered: bigint | null;
+  committed: bigint | null;
+}
+
+/** Tracks the partitions of one topic. */
+export class PartitionTracker {
+  readonly topic: string;
+  #entries = new Map<number, Entry>();
+  #generations = 0;
+
+  constructor(topic: string) {
+    this.topic = topic;
+  }
+
+  /** Group generations joined so far. */
+  get generations(): number {
+    return this.#generations;
+  }
+
+  /** Replaces the assignment (a group join); keeps what is known of kept partitions. */
+  assign(partitions: readonly number[]): void {
+    this.#generations++;
+    const next = new Map<number, Entry>();
+    for (const p of partitions) {
+      next.set(p, this.#entries.get(p) ?? blank());
+    }
+    this.#entries = next;
+  }
+
+  /** Drops the assignment (the consumer stopped or crashed). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  isAssigned(partition: number): boolean {
+    return this.#entries.has(partition);
+  }
+
+  onHighWatermark(partition: number, high: string): void {
+    const e = this.#entries.get(partition);
+    if (e) e.high = BigInt(high);
+  }
+
+  onDelivered(partition: number, offset: string): void {
+    const e = this.#entries.get(partition);
+    if (e) e.delivered = BigInt(offset) + 1n;
+  }
+
+  /** `next` = the committed offset (last done + 1). */
+  onCommitted(partition: number, next: string): void {
+    const e = this.#entries.get(partition);
+    if (e) e.committed = BigInt(next);
+  }
+
+  /** Watermarks and committed offsets fetched from the cluster (-1 = none). */
+  onFetched(
+    partition: number,
+    info: { high: string; low: string; committed: string },
+  ): void {
+    const e = this.#entries.get(partition);
+    if (!e) return;
+    e.high = BigInt(info.high);
+    e.low = BigInt(info.low);
+    const committed = BigInt(info.committed);
+    if (committed >= 0n) e.committed = committed;
+  }
+
+  /** Assigned partitions (ascending). */
+  partitions(): number[] {
+    return [...this.#entries.keys()].sort((a, b) => a - b);
+  }
+
+  /** Lag of every assigned partition. */
+  lag(): PartitionLag[] {
+    return this.partitions().map((partition) => {
+      const e = this.#entries.get(partition) ?? blank();
+      const next = e.delivered ?? e.committed ?? e.low;
+      const lag = e.high !== null && next !== null
+        ? Number(e.high > next ? e.high - next : 0n)
+        : null;
+      return {
+        topic: this.topic,
+        partition,
+        highWatermark: str(e.high),
+        nextOffset: str(next),
+        committedOffset: str(e.committed),
+        lag,
+      };
+    });
+  }
+}
+
+function blank(): Entry {
+  return { high: null, low: null, delivered: null, committed: null };
+}
+
+function str(v: bigint | null): string | null {
+  return v === null ? null : v.toString();
+}

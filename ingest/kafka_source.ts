@@ -1,0 +1,277 @@
+/**
+ * The Kafka {@linkcode EventSource}: a kafkajs consumer group bridged to a pull-based
+ * async iterator through a bounded buffer.
+ *
+ * Backpressure: kafkajs pushes batches into `eachBatch`; the handler awaits space in the
+ * buffer, so a slow pipeline stops fetching instead of growing memory, and heartbeats
+ * while it waits so the group does not evict it.
+ *
+ * Rebalances: on every group join the buffer is emptied, because kafkajs restarts each
+ * assigned partition from its committed offset; messages already handed out but not
+ * committed are delivered again (at-least-once), and commits of partitions this
+ * consumer no longer owns are skipped (their new owner redelivers them).
+ *
+ * Broker loss: kafkajs retries with backoff and restarts the consumer after a
+ * retriable crash; the source reports "disconnected" meanwhile and resumes by itself.
+ * A non-retriable crash ends the iteration with a {@linkcode SourceError}.
+ * @module
+ */
+import type { Consumer, EachBatchPayload } from "kafkajs";
+import { SourceError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { MessagePosition, SourceMessage } from "../types.ts";
+import { BoundedQueue } from "./_bounded_queue.ts";
+import { createKafkaClient } from "./_client.ts";
+import { toSourceMessage } from "./_convert.ts";
+import { LagPoller } from "./_lag_poller.ts";
+import { PartitionTracker } from "./_partition_tracker.ts";
+import { SourceHealth } from "./_source_health.ts";
+import type { EventSource, SourceStatus } from "./event_source.ts";
+
+/** Options of {@linkcode createKafkaSource}. */
+export interface KafkaSourceOptions {
+  readonly brokers: readonly string[];
+  readonly topic: string;
+  /** Consumer group. @default "product-indexer" */
+  readonly groupId?: string;
+  /** @default "product-indexer" */
+  readonly clientId?: string;
+  readonly log: Logger;
+  /** Messages buffered between Kafka and the iterator. @default 512 */
+  readonly maxBufferedMessages?: number;
+  /** @default 30000 */
+  readonly sessionTimeoutMs?: number;
+  /** Must be under a third of the session timeout. @default 3000 */
+  readonly heartbeatIntervalMs?: number;
+  /** A new group starts at the earliest offset. @default true */
+  readonly fromBeginning?: boolean;
+  /** Most bytes one fetch returns. @default 5242880 */
+  readonly maxFetchBytes?: number;
+  /** Most bytes one fetch returns per partition. @default 1048576 */
+  readonly maxBytesPerPartition?: number;
+  /** How often lag and reachability are refreshed. @default 2000 */
+  readonly lagIntervalMs?: number;
+  /** No answer from the cluster for this long means "disconnected". @default 10000 */
+  readonly staleAfterMs?: number;
+}
+
+/** A Kafka event source with lag and connection status. */
+export interface KafkaSource extends EventSource {
+  /** Connection state, lag per partition, buffer fill. */
+  status(): SourceStatus;
+}
+
+/**
+ * Connects, joins the group and starts fetching into the bounded buffer.
+ * @throws {SourceError} when the cluster cannot be reached (retryable)
+ */
+export async function createKafkaSource(
+  options: KafkaSourceOptions,
+): Promise<KafkaSource> {
+  return await KafkaSourceImpl.create(options);
+}
+
+class KafkaSourceImpl implements KafkaSource {
+  #consumer: Consumer;
+  #queue: BoundedQueue<SourceMessage>;
+  #tracker: PartitionTracker;
+  #health: SourceHealth;
+  #poller: LagPoller;
+  #log: Logger;
+  #options: KafkaSourceOptions;
+  #failure: SourceError | null = null;
+  #iterating = false;
+  #disposed = false;
+
+  private constructor(options: KafkaSourceOptions) {
+    this.#options = options;
+    this.#log = options.log;
+    const client = {
+      brokers: options.brokers,
+      clientId: options.clientId ?? "product-indexer",
+    };
+    const kafka = createKafkaClient({
+      ...client,
+      log: options.log.child({ component: "kafkajs" }),
+    });
+    this.#consumer = kafka.consumer({
+      groupId: options.groupId ?? "product-indexer",
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
+      maxBytes: options.maxFetchBytes ?? 5 * 1024 * 1024,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
+      maxWaitTimeInMs: 1000,
+      allowAutoTopicCreation: false,
+    });
+    this.#queue = new BoundedQueue(options.maxBufferedMessages ?? 512);
+    this.#tracker = new PartitionTracker(options.topic);
+    this.#health = new SourceHealth({
+      log: options.log,
+      staleAfterMs: options.staleAfterMs ?? 10_000,
+    });
+    const admin = createKafkaClient({ ...client, retries: 0 }).admin();
+    this.#poller = new LagPoller(admin, {
+      groupId: options.groupId ?? "product-indexer",
+      tracker: this.#tracker,
+      intervalMs: options.lagIntervalMs ?? 2000,
+      hooks: {
+        onSuccess: () => this.#health.contact(),
+        onFailure: (err) => this.#health.problem(err),
+      },
+    });
+  }
+
+  static async create(options: KafkaSourceOptions): Promise<KafkaSourceImpl> {
+    const source = new KafkaSourceImpl(options);
+    source.#listen();
+    try {
+      await source.#consumer.connect();
+      await source.#consumer.subscribe({
+        topics: [options.topic],
+        fromBeginning: options.fromBeginning ?? true,
+      });
+      await source.#consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => source.#onBatch(payload),
+      });
+    } catch (err) {
+      await source[Symbol.asyncDispose]();
+      throw new SourceError(
+        `Cannot start Kafka consumer for topic "${options.topic}" on ${
+          options.brokers.join(",")
+        }: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err, retryable: true },
+      );
+    }
+    source.#poller.start();
+    return source;
+  }
+
+  /** Pushes a batch into the buffer, waiting (and heartbeating) while it is full. */
+  async #onBatch(p: EachBatchPayload): Promise<void> {
+    const { batch } = p;
+    this.#tracker.onHighWatermark(batch.partition, batch.highWatermark);
+    const tickMs = this.#options.heartbeatIntervalMs ?? 3000;
+    for (const m of batch.messages) {
+      if (!p.isRunning() || p.isStale()) return;
+      const message = toSourceMessage(batch.topic, batch.partition, m);
+      const pushed = await this.#queue.push(message, {
+        tickMs,
+        onTick: () => p.heartbeat(),
+      });
+      if (!pushed) return;
+      p.resolveOffset(m.offset);
+    }
+    await p.heartbeat();
+  }
+
+  #listen(): void {
+    const c = this.#consumer;
+    const { events } = c;
+    c.on(events.GROUP_JOIN, (e) => {
+      const partitions = e.payload.memberAssignment[this.#options.topic] ?? [];
+      this.#tracker.assign(partitions);
+      const dropped = this.#queue.purge(() => true);
+      this.#health.contact();
+      this.#log.info("kafka_group_joined", {
+        topic: this.#options.topic,
+        partitions,
+        generation: this.#tracker.generations,
+        droppedBuffered: dropped,
+      });
+    });
+    c.on(events.FETCH, () => this.#health.contact());
+    c.on(events.HEARTBEAT, () => this.#health.contact());
+    c.on(events.CRASH, (e) => {
+      this.#health.problem(e.payload.error);
+      this.#tracker.clear();
+      if (!e.payload.restart && !this.#disposed) this.#fail(e.payload.error);
+    });
+  }
+
+  #fail(err: Error): void {
+    this.#failure = new SourceError(
+      `Kafka consumer for topic "${this.#options.topic}" stopped: ${err.message}`,
+      { cause: err },
+    );
+    this.#health.failed(err);
+    this.#queue.close();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<SourceMessage> {
+    if (this.#iterating) {
+      throw new TypeError(
+        "Cannot iterate Kafka source: it is already being iterated",
+      );
+    }
+    this.#iterating = true;
+    try {
+      for (;;) {
+        const message = await this.#queue.take();
+        if (message === undefined) break;
+        this.#tracker.onDelivered(message.partition, message.offset);
+        yield message;
+      }
+      if (this.#failure) throw this.#failure;
+    } finally {
+      this.#iterating = false;
+    }
+  }
+
+  async commit(positions: readonly MessagePosition[]): Promise<void> {
+    const latest = new Map<number, bigint>();
+    for (const pos of positions) {
+      if (
+        pos.topic !== this.#options.topic ||
+        !this.#tracker.isAssigned(pos.partition)
+      ) {
+        this.#log.info("kafka_commit_skipped", { ...pos, why: "not assigned" });
+        continue;
+      }
+      const next = BigInt(pos.offset) + 1n;
+      if (next > (latest.get(pos.partition) ?? -1n)) {
+        latest.set(pos.partition, next);
+      }
+    }
+    if (latest.size === 0) return;
+    const offsets = [...latest].map(([partition, next]) => ({
+      topic: this.#options.topic,
+      partition,
+      offset: next.toString(),
+    }));
+    try {
+      await this.#consumer.commitOffsets(offsets);
+    } catch (err) {
+      throw new SourceError(
+        `Cannot commit offsets ${JSON.stringify(offsets)}: ${
+          err instanceof Error ? err.message : String(err)
+        }`,
+        { cause: err, retryable: true },
+      );
+    }
+    for (const o of offsets) this.#tracker.onCommitted(o.partition, o.offset);
+  }
+
+  status(): SourceStatus {
+    const partitions = this.#tracker.lag();
+    return {
+      ...this.#health.snapshot(),
+      buffered: this.#queue.size,
+      partitions,
+      totalLag: partitions.reduce((sum, p) => sum + (p.lag ?? 0), 0),
+      rebalances: this.#tracker.generations,
+    };
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#queue.close();
+    await this.#poller.stop();
+    await this.#consumer.disconnect();
+    this.#health.stopped();
+    this.#log.info("kafka_source_stopped", { topic: this.#options.topic });
+  }
+}
