@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Attrs, SearchHit } from "../types.ts";
+import type { ProductRecord, SearchHit } from "../types.ts";
 
 /** A candidate after re-scoring. */
 export interface RankedHit {
@@ -22,6 +22,8 @@ export interface RerankOptions {
   readonly boost: number;
   /** How many hits to return. */
   readonly k: number;
+  /** The matchable text of a product. @default productMatchText (uncached) */
+  readonly textOf?: (record: ProductRecord) => string;
 }
 
 /**
@@ -36,9 +38,10 @@ export function rerankByKeywords(
   options: RerankOptions,
 ): RankedHit[] {
   const terms = keywordTerms(keywords);
+  const textOf = options.textOf ?? productMatchText;
   const ranked = hits.map((hit): RankedHit => {
     if (terms.length === 0) return { hit, score: hit.score, keywords: [] };
-    const text = productText(hit.record.title, hit.record.attrs);
+    const text = textOf(hit.record);
     const matched = terms.filter((t) => text.includes(t.padded)).map((t) =>
       t.keyword
     );
@@ -58,8 +61,10 @@ export function rerankByKeywords(
  * whole-token test).
  */
 export function matchText(text: string): string {
-  const tokens = text.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u);
+  const tokens = ASCII.test(text)
+    ? text.toLowerCase().split(/[^a-z0-9]+/)
+    : text.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u);
   let out = " ";
   for (const token of tokens) if (token) out += fold(token) + " ";
   return out;
@@ -82,14 +87,21 @@ function keywordTerms(keywords: readonly string[]): Term[] {
   return terms;
 }
 
-function productText(title: string, attrs: Attrs): string {
-  // A separator token that no fold produces keeps matches inside one field
-  let text = matchText(title);
-  for (const value of Object.values(attrs)) {
+/**
+ * The matchable text of a product: its title and each attribute value through
+ * {@linkcode matchText}, separated so that no match spans two fields.
+ */
+export function productMatchText(record: ProductRecord): string {
+  // "|" is a token no fold produces, so it keeps matches inside one field
+  let text = matchText(record.title);
+  for (const value of Object.values(record.attrs)) {
     text += "| " + matchText(String(value)).slice(1);
   }
   return text;
 }
+
+// deno-lint-ignore no-control-regex -- the whole ASCII range is the point
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** English plural folding, applied the same way to both sides of a match. */
 function fold(token: string): string {

@@ -14,7 +14,12 @@ import type {
 } from "./app_options.ts";
 import { HttpError } from "./http_error.ts";
 import { type LatencySummary, LatencyWindow } from "./latency_window.ts";
-import { type RankedHit, rerankByKeywords } from "./lexical_rerank.ts";
+import {
+  productMatchText,
+  type RankedHit,
+  rerankByKeywords,
+} from "./lexical_rerank.ts";
+import type { ProductRecord } from "../types.ts";
 import type { SearchRequest } from "./search_request.ts";
 
 /** One hit as the API returns it. */
@@ -59,6 +64,16 @@ export class SearchService {
   readonly #searchMs: Histogram;
   readonly #encodeMs: Histogram;
   readonly #annMs: Histogram;
+  /** Records are immutable and replaced on update, so their text can be cached by identity. */
+  readonly #texts = new WeakMap<ProductRecord, string>();
+  readonly #textOf = (record: ProductRecord): string => {
+    let text = this.#texts.get(record);
+    if (text === undefined) {
+      text = productMatchText(record);
+      this.#texts.set(record, text);
+    }
+    return text;
+  };
 
   constructor(options: SearchServiceOptions) {
     this.#o = options;
@@ -133,6 +148,7 @@ export class SearchService {
     return rerankByKeywords(hits, lexical ? encoded.keywords : [], {
       boost: tuning.keywordBoost,
       k,
+      textOf: this.#textOf,
     });
   }
 
