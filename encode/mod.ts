@@ -7,10 +7,38 @@
  *   manifest background, resizes by area averaging and normalises to CHW float32.
  *   Every per-image failure is a `{ kind: "skipped", reason, detail }` value; only an
  *   aborted signal rejects.
+ * - Bundle: {@linkcode loadBundle} checks manifest fields, sha256 of every file, ONNX
+ *   input/output names and shapes and the keyword vocabulary, and throws one
+ *   EncodeError listing every problem.
+ * - Encoders: {@linkcode createEncoders} runs the four graphs with onnxruntime-web on
+ *   WebGPU (a real GPU adapter) or wasm. `product.encode` returns, in input order, a
+ *   fused vector with its modality weights per product (image weight exactly 0 when
+ *   there is no image); `query.encode` returns keyword-enhanced query vectors and the
+ *   vocabulary terms found. Runs are serialised per session; a call checks its signal
+ *   before and after each run and rejects with the signal's reason when aborted.
  * - Text: {@linkcode textFeatures} (hashed n-grams), {@linkcode KeywordMatcher} and
  *   {@linkcode enhanceQuery} for Keyword Enhancement.
  * @module
  */
+
+export { loadBundle, type ModelBundle } from "./load_bundle.ts";
+export type { GraphKey } from "./_onnx_io.ts";
+export {
+  createEncoders,
+  type EncoderOptions,
+  type Encoders,
+} from "./create_encoders.ts";
+export type { EncoderDevice } from "./_device.ts";
+export type {
+  ProductEmbedding,
+  ProductEncoder,
+  ProductInput,
+} from "./product_encoder.ts";
+export type {
+  QueryEmbedding,
+  QueryEncodeOptions,
+  QueryEncoder,
+} from "./query_encoder.ts";
 
 export type {
   BundleFile,
@@ -43,4 +71,4 @@ export {
   type KeywordTerm,
   type KeywordVocabulary,
 } from "./keywords.ts";
-export type { ImageRef, ImageTensor } from "../types.ts";
+export type { ImageRef, ImageTensor, ModalityWeights } from "../types.ts";
