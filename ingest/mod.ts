@@ -46,3 +46,9 @@ export {
   type KafkaSource,
   type KafkaSourceOptions,
 } from "./kafka_source.ts";
+export {
+  createKafkaDeadLetterSink,
+  type DeadLetterSink,
+  DLQ_HEADERS,
+  type KafkaDeadLetterSinkOptions,
+} from "./dead_letter_sink.ts";

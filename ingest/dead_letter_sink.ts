@@ -1,0 +1,140 @@
+/**
+ * Dead-letter topic writer: a bad event is republished with its original key and value
+ * bytes and `dlq-*` headers saying why and where it came from. `send` resolves only
+ * once all in-sync replicas have it (acks=-1), so the caller may then commit.
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { Partitioners, type Producer } from "kafkajs";
+import { SourceError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { SourceMessage } from "../types.ts";
+import { createKafkaClient } from "./_client.ts";
+import { ensureTopic } from "./ensure_topic.ts";
+
+/** Where bad events go. */
+export interface DeadLetterSink extends AsyncDisposable {
+  /**
+   * Publishes `msg` with its reason; resolves when durable.
+   * @throws {SourceError} when the broker does not acknowledge it (retryable)
+   */
+  send(msg: SourceMessage, reason: string, detail: string): Promise<void>;
+}
+
+/** Options of {@linkcode createKafkaDeadLetterSink}. */
+export interface KafkaDeadLetterSinkOptions {
+  readonly brokers: readonly string[];
+  /** @default "products.dlq" */
+  readonly topic?: string;
+  /** @default "product-indexer-dlq" */
+  readonly clientId?: string;
+  readonly log: Logger;
+  /** Create the topic (not compacted) if missing. @default true */
+  readonly createTopic?: boolean;
+  /** Partitions when creating it. @default 1 */
+  readonly partitions?: number;
+  /** Longest `dlq-detail` header, characters. @default 1000 */
+  readonly maxDetailChars?: number;
+}
+
+/** Header names written on every dead letter. */
+export const DLQ_HEADERS = Object.freeze({
+  reason: "dlq-reason",
+  detail: "dlq-detail",
+  topic: "dlq-source-topic",
+  partition: "dlq-source-partition",
+  offset: "dlq-source-offset",
+  timestamp: "dlq-source-timestamp",
+});
+
+/**
+ * Connects a producer for the dead-letter topic.
+ * @throws {SourceError} when the cluster cannot be reached (retryable)
+ */
+export async function createKafkaDeadLetterSink(
+  options: KafkaDeadLetterSinkOptions,
+): Promise<DeadLetterSink> {
+  const topic = options.topic ?? "products.dlq";
+  if (options.createTopic ?? true) {
+    await ensureTopic(options.brokers, {
+      topic,
+      partitions: options.partitions ?? 1,
+      compacted: false,
+      log: options.log,
+    });
+  }
+  const producer = createKafkaClient({
+    brokers: options.brokers,
+    clientId: options.clientId ?? "product-indexer-dlq",
+    log: options.log.child({ component: "kafkajs" }),
+  }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  try {
+    await producer.connect();
+  } catch (err) {
+    throw new SourceError(
+      `Cannot connect dead-letter producer to ${options.brokers.join(",")}`,
+      { cause: err, retryable: true },
+    );
+  }
+  return new KafkaDeadLetterSink(producer, topic, options);
+}
+
+class KafkaDeadLetterSink implements DeadLetterSink {
+  #producer: Producer;
+  #topic: string;
+  #maxDetail: number;
+  #log: Logger;
+
+  constructor(
+    producer: Producer,
+    topic: string,
+    options: KafkaDeadLetterSinkOptions,
+  ) {
+    this.#producer = producer;
+    this.#topic = topic;
+    this.#maxDetail = options.maxDetailChars ?? 1000;
+    this.#log = options.log;
+  }
+
+  async send(
+    msg: SourceMessage,
+    reason: string,
+    detail: string,
+  ): Promise<void> {
+    const headers: Record<string, string> = {
+      ...msg.headers,
+      [DLQ_HEADERS.reason]: reason,
+      [DLQ_HEADERS.detail]: detail.slice(0, this.#maxDetail),
+      [DLQ_HEADERS.topic]: msg.topic,
+      [DLQ_HEADERS.partition]: String(msg.partition),
+      [DLQ_HEADERS.offset]: msg.offset,
+      [DLQ_HEADERS.timestamp]: String(msg.timestampMs),
+    };
+    try {
+      await this.#producer.send({
+        topic: this.#topic,
+        acks: -1,
+        messages: [{ key: buffer(msg.key), value: buffer(msg.value), headers }],
+      });
+    } catch (err) {
+      throw new SourceError(
+        `Cannot write dead letter for ${msg.topic}/${msg.partition}@${msg.offset} to "${this.#topic}"`,
+        { cause: err, retryable: true },
+      );
+    }
+    this.#log.debug("dlq_sent", {
+      topic: msg.topic,
+      partition: msg.partition,
+      offset: msg.offset,
+      reason,
+    });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.#producer.disconnect();
+  }
+}
+
+function buffer(b: Uint8Array | null): Buffer | null {
+  return b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
