@@ -191,6 +191,47 @@ export abstract class BaseIndex implements VectorIndex {
     };
   }
 
+  /**
+   * Fills an empty index with rows from a snapshot (vectors already normalised, one per
+   * row, in the same order). `mirror` is false when the caller loads the native search
+   * structure itself.
+   * @throws {IndexError} when the index is not empty or the rows are inconsistent
+   */
+  restoreRows(
+    rows: {
+      readonly rows: readonly number[];
+      readonly records: readonly ProductRecord[];
+    },
+    vectors: Float32Array,
+    options: { readonly totalRows: number; readonly mirror: boolean },
+  ): void {
+    if (this.store.rows !== 0) {
+      throw new IndexError("Cannot restore rows: the index is not empty");
+    }
+    const dims = this.dims;
+    if (
+      rows.rows.length !== rows.records.length ||
+      vectors.length !== rows.rows.length * dims
+    ) {
+      throw new IndexError(
+        "Cannot restore rows: rows, records and vectors differ in count",
+      );
+    }
+    try {
+      this.store.reserve(options.totalRows);
+      rows.records.forEach((record, i) => {
+        checkRecord(record);
+        this.store.restore(rows.rows[i] as number, record, vectors, i * dims);
+      });
+      this.store.skipTo(options.totalRows);
+    } catch (err: unknown) {
+      throw new IndexError("Cannot restore rows: invalid snapshot data", {
+        cause: err,
+      });
+    }
+    if (options.mirror) this.addRows(0, this.store.rows);
+  }
+
   /** Live rows and their records, for snapshots and rebuilds. */
   get rowStore(): RowStore {
     return this.store;

@@ -44,7 +44,7 @@ export function resolveOptions(
     expansionSearch: options.expansionSearch ??
       USEARCH_DEFAULTS.expansionSearch,
     quantization: options.quantization ?? USEARCH_DEFAULTS.quantization,
-    bulkThreads: options.bulkThreads ?? 0,
+    bulkThreads: options.bulkThreads ?? 1,
   };
   const problems = [
     ...intProblem("dims", resolved.dims, 1, 65_536),

@@ -129,6 +129,16 @@ export class RowStore {
     this.append(record, source, offset);
   }
 
+  /** Moves the next free row to `rows` (snapshot load: keeps keys unique after stale tail rows). */
+  skipTo(rows: number): void {
+    if (rows < this.#rows) {
+      throw new RangeError(
+        `Cannot skip to row ${rows}: ${this.#rows} rows are in use`,
+      );
+    }
+    this.#rows = rows;
+  }
+
   /** Marks a row stale; returns false when it was not live. */
   kill(row: number): boolean {
     const record = this.#records[row];

@@ -38,3 +38,15 @@ export { USEARCH_DEFAULTS } from "./_options.ts";
 export { MAX_K } from "./_validate.ts";
 export { IndexHolder } from "./index_holder.ts";
 export type { IndexHolderOptions, IndexLease } from "./index_holder.ts";
+export { saveSnapshot } from "./snapshot_save.ts";
+export type { SaveSnapshotOptions, SnapshotInfo } from "./snapshot_save.ts";
+export { loadLatestSnapshot, verifySnapshot } from "./snapshot_load.ts";
+export type { LoadedSnapshot, LoadSnapshotOptions } from "./snapshot_load.ts";
+export { listSnapshots } from "./_snapshot_format.ts";
+export type {
+  FileEntry,
+  SnapshotManifest,
+  SnapshotMeta,
+} from "./_snapshot_format.ts";
+export { compact, rebuild } from "./rebuild.ts";
+export type { RebuildOptions } from "./rebuild.ts";
