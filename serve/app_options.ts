@@ -24,7 +24,10 @@ export interface Searcher {
   readonly ready: boolean;
   /** Version and size of the index a request is served from. */
   info(): SearcherInfo;
-  /** Nearest products, best first (higher score is better); at most `k` hits. */
+  /**
+   * Nearest products, best first (higher score is better); at most `k` hits. Must not
+   * modify `vector`: the app may reuse it for later requests (query cache).
+   */
   search(
     vector: Float32Array,
     options: { k: number; filters?: AttrFilter[] },
@@ -97,6 +100,11 @@ export interface SearchTuning {
   readonly encodeTimeoutMs: number;
   /** Recent search latencies kept for the /stats summary. @default 2048 */
   readonly latencyWindow: number;
+  /**
+   * Encoded queries kept (LRU, keyed by model version and query text); 0 disables.
+   * @default 1024
+   */
+  readonly queryCacheSize: number;
 }
 
 /** Defaults of {@linkcode SearchTuning}. */
@@ -107,6 +115,7 @@ export const DEFAULT_TUNING: SearchTuning = Object.freeze({
   maxPool: 1000,
   encodeTimeoutMs: 5000,
   latencyWindow: 2048,
+  queryCacheSize: 1024,
 });
 
 /** An admin action; its resolved value is returned as `{ result }`. */

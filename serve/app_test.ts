@@ -1,7 +1,4 @@
 import assert from "node:assert/strict";
-import { PipelineError } from "../errors.ts";
-import { createApp } from "./app.ts";
-import type { QueryEncoder } from "./app_options.ts";
 import { postJson, testApp } from "./_test_app.ts";
 
 interface Hit {
@@ -235,97 +232,5 @@ Deno.test("createApp() unknown routes are 404 JSON and wrong methods 405", async
   assert.equal(
     counter.get({ route: "unmatched", method: "GET", status: "404" }),
     1,
-  );
-});
-
-Deno.test("createApp() hides internals of unexpected errors behind a request id", async () => {
-  const encoder: QueryEncoder = {
-    encode: () => Promise.reject(new Error("secret detail /srv/x")),
-  };
-  const { app, log } = testApp({ encoder });
-  const res = await app.request("/search?q=red");
-  assert.equal(res.status, 500);
-  const text = await res.text();
-  assert.doesNotMatch(text, /secret|srv/);
-  const body = JSON.parse(text);
-  assert.equal(body.error.code, "internal");
-  assert.equal(body.error.request_id, res.headers.get("x-request-id"));
-  const line = log.lines.find((l) => l.event === "request_failed");
-  assert.equal(line?.requestId, body.error.request_id);
-  assert.equal(line?.stage, "serve");
-  assert.match(JSON.stringify(line?.err), /secret detail/);
-});
-
-Deno.test("createApp() maps a retryable PipelineError to 503", async () => {
-  const encoder: QueryEncoder = {
-    encode: () =>
-      Promise.reject(
-        new PipelineError("Busy", { stage: "encode", retryable: true }),
-      ),
-  };
-  const { app } = testApp({ encoder });
-  const res = await app.request("/search?q=red");
-  assert.equal(res.status, 503);
-  assert.equal((await res.json()).error.code, "unavailable");
-});
-
-Deno.test("createApp() answers 503 encode_timeout when the encoder passes its deadline", async () => {
-  let seen: AbortSignal | undefined;
-  const encoder: QueryEncoder = {
-    encode: (_q, { signal }) => {
-      seen = signal;
-      return new Promise(() => {});
-    },
-  };
-  const { app } = testApp({ encoder, tuning: { encodeTimeoutMs: 1 } });
-  const res = await app.request("/search?q=red");
-  assert.equal(res.status, 503);
-  assert.equal((await res.json()).error.code, "encode_timeout");
-  assert.equal(seen?.aborted, true);
-});
-
-Deno.test("createApp() aborts query encoding when the client goes away", async () => {
-  const client = new AbortController();
-  let seen: AbortSignal | undefined;
-  const encoder: QueryEncoder = {
-    encode: (_q, { signal }) => {
-      seen = signal;
-      client.abort();
-      return new Promise(() => {});
-    },
-  };
-  const { app } = testApp({ encoder });
-  const res = await app.request(
-    new Request("http://x/search?q=red", { signal: client.signal }),
-  );
-  assert.equal(res.status, 400);
-  assert.equal((await res.json()).error.code, "request_aborted");
-  assert.equal(seen?.aborted, true);
-});
-
-Deno.test("createApp() rejects out-of-range options with RangeError", () => {
-  const base = testApp();
-  const options = {
-    searcher: base.searcher,
-    encoder: base.encoder,
-    stats: () => ({}),
-    metrics: base.metrics,
-    log: base.log,
-  };
-  assert.throws(
-    () => createApp({ ...options, limits: { maxK: 0 } }),
-    RangeError,
-  );
-  assert.throws(
-    () => createApp({ ...options, limits: { defaultK: 20, maxK: 10 } }),
-    RangeError,
-  );
-  assert.throws(
-    () => createApp({ ...options, tuning: { keywordBoost: -1 } }),
-    RangeError,
-  );
-  assert.throws(
-    () => createApp({ ...options, tuning: { minPool: 1.5 } }),
-    RangeError,
   );
 });

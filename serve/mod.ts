@@ -11,7 +11,8 @@
  *   clamp(k × poolFactor, minPool, maxPool) is fetched and each candidate gains
  *   `keywordBoost` (default 0.05) per detected keyword found in its title or attribute
  *   values; the best k are returned, `keywords` naming the matches. Without keywords the
- *   ANN order is kept.
+ *   ANN order is kept. Encoded queries are kept in
+ *   an LRU cache (`queryCacheSize`, keyed by model version and query text).
  * - `GET /products/:id`, `GET /healthz` (always 200), `GET /readyz` (503 until the
  *   searcher is ready), `GET /stats` (caller's stats plus a `search` latency summary),
  *   `GET /metrics` (Prometheus text 0.0.4).

@@ -48,6 +48,11 @@ export function resolveTuning(
     "latencyWindow",
   ] as const;
   for (const name of sizes) checkPositiveInt(`tuning.${name}`, tuning[name]);
+  if (!Number.isInteger(tuning.queryCacheSize) || tuning.queryCacheSize < 0) {
+    throw new RangeError(
+      `Cannot create app: tuning.queryCacheSize must be a non-negative integer, got ${tuning.queryCacheSize}`,
+    );
+  }
   return tuning;
 }
 

@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { Histogram, Metrics } from "../metrics.ts";
+import type { Counter, Histogram, Metrics } from "../metrics.ts";
+import { QueryCache } from "./query_cache.ts";
 import type {
   EncodedQuery,
   QueryEncoder,
@@ -64,6 +65,8 @@ export class SearchService {
   readonly #searchMs: Histogram;
   readonly #encodeMs: Histogram;
   readonly #annMs: Histogram;
+  readonly #cache: QueryCache;
+  readonly #cacheLookups: Counter;
   /** Records are immutable and replaced on update, so their text can be cached by identity. */
   readonly #texts = new WeakMap<ProductRecord, string>();
   readonly #textOf = (record: ProductRecord): string => {
@@ -78,6 +81,7 @@ export class SearchService {
   constructor(options: SearchServiceOptions) {
     this.#o = options;
     this.#latency = new LatencyWindow(options.tuning.latencyWindow);
+    this.#cache = new QueryCache(options.tuning.queryCacheSize);
     const m = options.metrics;
     this.#searchMs = m.histogram(
       "serve_search_latency_ms",
@@ -86,6 +90,10 @@ export class SearchService {
     this.#encodeMs = m.histogram(
       "serve_query_encode_ms",
       "Query encoding time, ms",
+    );
+    this.#cacheLookups = m.counter(
+      "serve_query_cache_total",
+      "Query cache lookups by result (hit, miss)",
     );
     this.#annMs = m.histogram(
       "serve_ann_search_ms",
@@ -104,9 +112,13 @@ export class SearchService {
     const { searcher, now } = this.#o;
     const started = now();
     if (!searcher.ready) throw notReady();
-    const encoded = await this.#encode(request.query, signal);
-    const annStarted = now();
     const info = searcher.info();
+    const encoded = await this.#cachedEncode(
+      request.query,
+      info.modelVersion ?? "",
+      signal,
+    );
+    const annStarted = now();
     const ranked = this.#rank(request, encoded);
     const done = now();
     this.#annMs.observe(done - annStarted);
@@ -150,6 +162,19 @@ export class SearchService {
       k,
       textOf: this.#textOf,
     });
+  }
+
+  async #cachedEncode(
+    query: string,
+    model: string,
+    signal?: AbortSignal,
+  ): Promise<EncodedQuery> {
+    const cached = this.#cache.get(model, query);
+    this.#cacheLookups.inc({ result: cached ? "hit" : "miss" });
+    if (cached) return cached;
+    const encoded = await this.#encode(query, signal);
+    this.#cache.set(model, query, encoded);
+    return encoded;
   }
 
   async #encode(query: string, signal?: AbortSignal): Promise<EncodedQuery> {
