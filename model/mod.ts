@@ -43,3 +43,15 @@ export {
   exportImageTower,
   exportTextTower,
 } from "./onnx_export.ts";
+export {
+  trainBundle,
+  type TrainBundleOptions,
+  type TrainBundleReport,
+} from "./train/pipeline.ts";
+export {
+  trainModel,
+  type TrainOptions,
+  type TrainProgress,
+  type TrainReport,
+} from "./train/trainer.ts";
+export { checkParity, type ParityReport } from "./train/parity.ts";

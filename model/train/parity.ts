@@ -1,0 +1,120 @@
+/**
+ * ONNX parity: runs a written bundle's four graphs in onnxruntime-web (wasm) on given
+ * inputs and compares them with the trainer's own TypeScript forward pass.
+ * @module
+ */
+
+import { join } from "node:path";
+import * as ort from "onnxruntime-web";
+import type { ModelParams } from "../architecture.ts";
+import {
+  fusionForward,
+  imageHeadForward,
+  textTowerForward,
+} from "../forward.ts";
+import { FRONTEND_SIZE, imageFrontend } from "../image_frontend.ts";
+
+/** Inputs to compare on. */
+export interface ParityInputs {
+  /** [n, T] feature ids, run through both text towers. */
+  readonly ids: Int32Array;
+  /** [m, 3, 64, 64] normalised pixels. */
+  readonly pixels: Float32Array;
+  /** [m]: 1 or 0, for the fusion graph. */
+  readonly hasImage: Float32Array;
+}
+
+/** Largest absolute difference per output. */
+export interface ParityReport {
+  readonly query: number;
+  readonly title: number;
+  readonly image: number;
+  readonly vector: number;
+  readonly weights: number;
+  readonly max: number;
+}
+
+async function runGraph(
+  path: string,
+  feeds: Record<string, ort.Tensor>,
+): Promise<Record<string, Float32Array>> {
+  const session = await ort.InferenceSession.create(await Deno.readFile(path), {
+    executionProviders: ["wasm"],
+  });
+  try {
+    const out = await session.run(feeds);
+    return Object.fromEntries(
+      Object.entries(out).map(([k, v]) => [k, v.data as Float32Array]),
+    );
+  } finally {
+    await session.release();
+  }
+}
+
+function maxDiff(a: Float32Array | undefined, b: Float32Array): number {
+  if (a === undefined || a.length !== b.length) return Infinity;
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    max = Math.max(max, Math.abs((a[i] ?? 0) - (b[i] ?? 0)));
+  }
+  return max;
+}
+
+/** Compares the bundle in `dir` with `params` on `inputs`. */
+export async function checkParity(
+  dir: string,
+  params: ModelParams,
+  inputs: ParityInputs,
+): Promise<ParityReport> {
+  ort.env.wasm.numThreads = 1;
+  const { maxTokens } = params.config.text;
+  const d = params.config.dims;
+  const n = inputs.ids.length / maxTokens;
+  const idsTensor = new ort.Tensor("int32", inputs.ids, [n, maxTokens]);
+  const diffs: Record<string, number> = {};
+  for (const tower of ["query", "title"] as const) {
+    const out = await runGraph(join(dir, `${tower}.onnx`), { ids: idsTensor });
+    diffs[tower] = maxDiff(
+      out.embedding,
+      textTowerForward(params[tower], inputs.ids, n).out,
+    );
+  }
+  const m = inputs.hasImage.length;
+  const side = params.config.image.width;
+  const out = await runGraph(join(dir, "image.onnx"), {
+    pixels: new ort.Tensor("float32", inputs.pixels, [m, 3, side, side]),
+  });
+  const feats = new Float32Array(m * FRONTEND_SIZE);
+  const size = 3 * side * side;
+  for (let i = 0; i < m; i++) {
+    feats.set(
+      imageFrontend(
+        inputs.pixels.subarray(i * size, (i + 1) * size),
+        params.config.image,
+      ),
+      i * FRONTEND_SIZE,
+    );
+  }
+  const image = imageHeadForward(params.image, feats, m).out;
+  diffs.image = maxDiff(out.embedding, image);
+  const title =
+    textTowerForward(params.title, inputs.ids.subarray(0, m * maxTokens), m)
+      .out;
+  const fused = await runGraph(join(dir, "fusion.onnx"), {
+    title: new ort.Tensor("float32", title, [m, d]),
+    image: new ort.Tensor("float32", image, [m, d]),
+    has_image: new ort.Tensor("float32", inputs.hasImage, [m, 1]),
+  });
+  const ref = fusionForward(params.fusion, title, image, inputs.hasImage, m);
+  diffs.vector = maxDiff(fused.vector, ref.vector);
+  diffs.weights = maxDiff(fused.weights, ref.weights);
+  const values = Object.values(diffs);
+  return {
+    query: diffs.query ?? Infinity,
+    title: diffs.title ?? Infinity,
+    image: diffs.image ?? Infinity,
+    vector: diffs.vector ?? Infinity,
+    weights: diffs.weights ?? Infinity,
+    max: Math.max(...values),
+  };
+}
