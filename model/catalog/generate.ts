@@ -1,0 +1,170 @@
+/**
+ * Pure catalogue generation: products (attributes, titles, image plans), splits by
+ * product and per-split queries with relevance computed from attributes.
+ */
+
+import {
+  DEFAULT_MIX,
+  type DraftProduct,
+  draftProduct,
+  type ImageFormat,
+  type ProductAttrs,
+  type ProductMix,
+} from "./product.ts";
+import { draftQuery, type QueryConstraints, satisfies } from "./queries.ts";
+import type { ImagePlan } from "./render.ts";
+import { Rng } from "./rng.ts";
+import { writeTitle } from "./title.ts";
+
+/** Split names. */
+export type SplitName = "train" | "val" | "test" | "unseen";
+
+/** All split names in file order. */
+export const SPLITS: readonly SplitName[] = ["train", "val", "test", "unseen"];
+
+/** Options of generateCatalog. */
+export interface CatalogOptions {
+  /** Number of products. */
+  readonly products: number;
+  /** Seed; the same seed gives the same catalogue. */
+  readonly seed: number;
+  /** Overrides of the product mix. */
+  readonly mix?: Partial<ProductMix>;
+  /** Query draws per product in the train split. @default 2 */
+  readonly trainQueriesPerProduct?: number;
+  /** Query draws per product in the val, test and unseen splits. @default 1 */
+  readonly evalQueriesPerProduct?: number;
+  /** Share of non-unseen products in val and in test. @default 0.1 */
+  readonly evalShare?: number;
+}
+
+/** A generated product. */
+export interface CatalogProduct {
+  readonly id: string;
+  readonly title: string;
+  readonly attrs: ProductAttrs;
+  readonly split: SplitName;
+  /** False when the colour is only visible in the image. */
+  readonly colourInTitle: boolean;
+  readonly image:
+    | { readonly plan: ImagePlan; readonly format: ImageFormat }
+    | null;
+}
+
+/** A generated query with its relevant products. */
+export interface CatalogQuery {
+  readonly qid: string;
+  readonly query: string;
+  readonly constraints: QueryConstraints;
+  /** Every product of the split that satisfies the constraints, in id order. */
+  readonly relevant: readonly string[];
+  /** Relevant products whose title does not name the colour (colour queries only). */
+  readonly imageOnly: readonly string[];
+}
+
+/** A whole catalogue. */
+export interface Catalog {
+  readonly seed: number;
+  readonly products: readonly CatalogProduct[];
+  readonly splits: Readonly<Record<SplitName, readonly string[]>>;
+  readonly queries: Readonly<Record<SplitName, readonly CatalogQuery[]>>;
+}
+
+function assignSplit(p: DraftProduct, rng: Rng, evalShare: number): SplitName {
+  if (p.unseen) return "unseen";
+  const r = rng.next();
+  return r < evalShare ? "val" : r < 2 * evalShare ? "test" : "train";
+}
+
+function relevantTo(
+  c: QueryConstraints,
+  products: readonly CatalogProduct[],
+  byType: Map<string, CatalogProduct[]>,
+): CatalogProduct[] {
+  const pool = c.type !== undefined ? byType.get(c.type) ?? [] : products;
+  return pool.filter((p) => satisfies(p.attrs, c));
+}
+
+function splitQueries(
+  split: SplitName,
+  products: readonly CatalogProduct[],
+  drafts: ReadonlyMap<string, DraftProduct>,
+  rng: Rng,
+  perProduct: number,
+): CatalogQuery[] {
+  const byType = new Map<string, CatalogProduct[]>();
+  for (const p of products) {
+    byType.set(p.attrs.type, [...(byType.get(p.attrs.type) ?? []), p]);
+  }
+  const seen = new Set<string>();
+  const out: CatalogQuery[] = [];
+  const draws = Math.round(products.length * perProduct);
+  for (let i = 0; i < draws && products.length > 0; i++) {
+    const source = rng.pick(products);
+    const draft = drafts.get(source.id);
+    const q = draft ? draftQuery(draft, rng) : null;
+    if (!q || seen.has(q.query)) continue;
+    seen.add(q.query);
+    const rel = relevantTo(q.constraints, products, byType);
+    const hasColour = q.constraints.colour !== undefined ||
+      q.constraints.colourFamily !== undefined;
+    out.push({
+      qid: `${split}-${String(out.length + 1).padStart(5, "0")}`,
+      query: q.query,
+      constraints: q.constraints,
+      relevant: rel.map((p) => p.id),
+      imageOnly: hasColour
+        ? rel.filter((p) => !p.colourInTitle).map((p) => p.id)
+        : [],
+    });
+  }
+  return out;
+}
+
+/** Generates a catalogue; pure and deterministic for a seed. */
+export function generateCatalog(options: CatalogOptions): Catalog {
+  if (!Number.isInteger(options.products) || options.products < 1) {
+    throw new RangeError(
+      `Cannot generate catalogue: products must be a positive integer, got "${options.products}"`,
+    );
+  }
+  if (!Number.isInteger(options.seed)) {
+    throw new RangeError(
+      `Cannot generate catalogue: seed must be an integer, got "${options.seed}"`,
+    );
+  }
+  const mix = { ...DEFAULT_MIX, ...options.mix };
+  const drafts = new Map<string, DraftProduct>();
+  const products: CatalogProduct[] = [];
+  for (let i = 1; i <= options.products; i++) {
+    const rng = new Rng(options.seed, "product", i);
+    const d = draftProduct(options.seed, i, rng, mix);
+    drafts.set(d.id, d);
+    const split = assignSplit(d, rng, options.evalShare ?? 0.1);
+    products.push({
+      id: d.id,
+      title: writeTitle(d, rng),
+      attrs: d.attrs,
+      split,
+      colourInTitle: d.colourInTitle,
+      image: d.image,
+    });
+  }
+  const splits = {} as Record<SplitName, string[]>;
+  const queries = {} as Record<SplitName, CatalogQuery[]>;
+  for (const split of SPLITS) {
+    const members = products.filter((p) => p.split === split);
+    splits[split] = members.map((p) => p.id);
+    const per = split === "train"
+      ? options.trainQueriesPerProduct ?? 2
+      : options.evalQueriesPerProduct ?? 1;
+    queries[split] = splitQueries(
+      split,
+      members,
+      drafts,
+      new Rng(options.seed, "queries", split),
+      per,
+    );
+  }
+  return { seed: options.seed, products, splits, queries };
+}

@@ -1,0 +1,145 @@
+/**
+ * Draws one synthetic product: type, attributes, split group, image plan and the
+ * facts the title and query generators need (is the colour written in the title?).
+ */
+
+import {
+  BRANDS,
+  type ColourDef,
+  COLOURS,
+  MATERIALS,
+  PATTERNS,
+} from "./attributes_table.ts";
+import type { ImagePlan } from "./render.ts";
+import { hashSeed, type Rng } from "./rng.ts";
+import { PRODUCT_TYPES, type ProductTypeDef } from "./types_table.ts";
+
+/** Image file format of a rendered image. */
+export type ImageFormat = "png" | "jpeg" | "gif";
+
+/** Canonical attributes of a product (the ground truth of relevance). */
+export interface ProductAttrs {
+  readonly type: string;
+  readonly category: string;
+  readonly colour: string;
+  readonly colourFamily: string;
+  readonly pattern: string;
+  readonly material: string;
+  readonly gender: string;
+  readonly brand: string;
+}
+
+/** One generated product before its title is written. */
+export interface DraftProduct {
+  readonly id: string;
+  readonly index: number;
+  readonly attrs: ProductAttrs;
+  /** True when the product belongs to the unseen split (held-out brand and words). */
+  readonly unseen: boolean;
+  /** Whether the title names the colour; false means the colour is only in the image. */
+  readonly colourInTitle: boolean;
+  readonly image:
+    | { readonly plan: ImagePlan; readonly format: ImageFormat }
+    | null;
+}
+
+/** Probabilities that shape the catalogue. */
+export interface ProductMix {
+  /** Share of products in the unseen split. @default 0.1 */
+  readonly unseenShare: number;
+  /** Share of products without an image. @default 0.03 */
+  readonly noImageShare: number;
+  /** Share of products with an uninformative image (box or text card). @default 0.05 */
+  readonly uninformativeShare: number;
+  /** Share of products whose title omits the colour (image must show it). @default 0.3 */
+  readonly colourOmittedShare: number;
+}
+
+/** Default mix. */
+export const DEFAULT_MIX: ProductMix = {
+  unseenShare: 0.1,
+  noImageShare: 0.03,
+  uninformativeShare: 0.05,
+  colourOmittedShare: 0.3,
+};
+
+const COLOUR_BY_ID = new Map(COLOURS.map((c) => [c.id, c]));
+
+function pickColour(rng: Rng, type: ProductTypeDef): ColourDef {
+  const id = type.colours.length > 0
+    ? rng.pick(type.colours)
+    : rng.pick(COLOURS).id;
+  const colour = COLOUR_BY_ID.get(id);
+  if (!colour) {
+    throw new RangeError(`Unknown colour "${id}" in product type "${type.id}"`);
+  }
+  return colour;
+}
+
+function pickPattern(rng: Rng, type: ProductTypeDef): string {
+  if (!type.patterned || rng.chance(0.5)) return "solid";
+  return rng.pick(PATTERNS.slice(1)).id;
+}
+
+function pickImage(
+  rng: Rng,
+  mix: ProductMix,
+): "none" | "product" | "box" | "card" {
+  const r = rng.next();
+  if (r < mix.noImageShare) return "none";
+  if (r < mix.noImageShare + mix.uninformativeShare) {
+    return rng.chance(0.5) ? "box" : "card";
+  }
+  return "product";
+}
+
+/** Draws product number `index` from its own random stream. */
+export function draftProduct(
+  seed: number,
+  index: number,
+  rng: Rng,
+  mix: ProductMix,
+): DraftProduct {
+  const id = `p${String(index).padStart(6, "0")}`;
+  const type = rng.pick(PRODUCT_TYPES);
+  const colour = pickColour(rng, type);
+  const pattern = pickPattern(rng, type);
+  const unseen = rng.chance(mix.unseenShare);
+  const brands = BRANDS[type.brandGroup];
+  if (!brands) throw new RangeError(`Unknown brand group "${type.brandGroup}"`);
+  const material = rng.pick(type.materials);
+  if (!(material in MATERIALS)) {
+    throw new RangeError(
+      `Unknown material "${material}" in product type "${type.id}"`,
+    );
+  }
+  const attrs: ProductAttrs = {
+    type: type.id,
+    category: type.category,
+    colour: colour.id,
+    colourFamily: colour.family,
+    pattern,
+    material,
+    gender: rng.pick(type.genders),
+    brand: rng.pick(unseen ? brands.unseen : brands.seen),
+  };
+  const kind = pickImage(rng, mix);
+  const format: ImageFormat = rng.weighted(["png", "jpeg", "gif"] as const, [
+    0.7,
+    0.25,
+    0.05,
+  ]);
+  const image = kind === "none" ? null : {
+    plan: {
+      kind,
+      typeId: type.id,
+      rgb: colour.rgb,
+      pattern,
+      seed: hashSeed(seed, "img", index),
+    },
+    format,
+  };
+  const colourInTitle = kind !== "product" ||
+    !rng.chance(mix.colourOmittedShare);
+  return { id, index, attrs, unseen, colourInTitle, image };
+}
