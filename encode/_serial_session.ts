@@ -10,10 +10,12 @@ import { EncodeError } from "../errors.ts";
 
 /** The parts of an onnxruntime module we use (web, webgpu and node builds share them). */
 export interface OrtModule {
-  readonly env: typeof Ort.env;
   readonly Tensor: typeof Ort.Tensor;
   readonly InferenceSession: typeof Ort.InferenceSession;
 }
+
+/** Options a session is created with (execution providers, threads). */
+export type SessionOptions = Ort.InferenceSession.SessionOptions;
 
 /** An ONNX Runtime tensor. */
 export type OrtTensor = Ort.Tensor;
@@ -37,19 +39,21 @@ export class SerialSession {
   static async create(
     ort: OrtModule,
     model: Uint8Array,
-    options: { label: string; providers: readonly string[] },
+    options: { label: string; sessionOptions: SessionOptions },
   ): Promise<SerialSession> {
+    const providers = (options.sessionOptions.executionProviders ?? [])
+      .map((p) => typeof p === "string" ? p : p.name).join(", ");
     try {
       const session = await ort.InferenceSession.create(model, {
-        executionProviders: options.providers,
         graphOptimizationLevel: "all",
+        ...options.sessionOptions,
       });
       return new SerialSession(session, options.label);
     } catch (err: unknown) {
       throw new EncodeError(
-        `Cannot create session for "${options.label}" on ${
-          options.providers.join(", ")
-        }: ${errorText(err)}`,
+        `Cannot create session for "${options.label}" on ${providers}: ${
+          errorText(err)
+        }`,
         { cause: err },
       );
     }

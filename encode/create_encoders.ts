@@ -15,17 +15,21 @@ import { createQueryEncoder, type QueryEncoder } from "./query_encoder.ts";
 
 /** Options of {@linkcode createEncoders}. */
 export interface EncoderOptions {
-  /** Where to run: "auto" picks WebGPU on a real (non-fallback) GPU adapter, else wasm. @default "auto" */
+  /**
+   * Where to run: "auto" picks WebGPU on a real (non-fallback) GPU adapter, else
+   * "native" (onnxruntime-node; needs --allow-ffi) when it loads, else "wasm".
+   * @default "auto"
+   */
   readonly device?: EncoderDevice;
-  /** Threads of the wasm runtime; process-wide, applied by the first call only. @default 1 */
-  readonly wasmThreads?: number;
+  /** CPU threads per session (wasm: process-wide, applied by the first call only). @default 1 */
+  readonly threads?: number;
   /** Receives one "encoder_device" line with the resolved device and the reason. */
   readonly log?: Logger;
 }
 
 /** Product and query encoders sharing one device. */
 export interface Encoders extends AsyncDisposable {
-  /** The device in use: "wasm" or "webgpu". */
+  /** The device in use: "webgpu", "native" or "wasm". */
   readonly device: string;
   /** Why that device was chosen. */
   readonly deviceReason: string;
@@ -38,27 +42,26 @@ export interface Encoders extends AsyncDisposable {
 /**
  * Creates sessions for the four graphs of `bundle` on the resolved device.
  * @throws {EncodeError} when the device is unavailable or a session cannot be created
- * @throws {RangeError} when `wasmThreads` is not a positive integer
+ * @throws {RangeError} when `threads` is not a positive integer
  */
 export async function createEncoders(
   bundle: ModelBundle,
   options: EncoderOptions = {},
 ): Promise<Encoders> {
-  const threads = options.wasmThreads ?? 1;
+  const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) {
     throw new RangeError(
-      `Cannot create encoders: "wasmThreads" must be a positive integer, got ${threads}`,
+      `Cannot create encoders: "threads" must be a positive integer, got ${threads}`,
     );
   }
-  const resolved = await resolveDevice(options.device ?? "auto");
-  const { ort, providers } = resolved;
-  ort.env.wasm.numThreads = threads;
+  const resolved = await resolveDevice(options.device ?? "auto", threads);
+  const { ort, sessionOptions } = resolved;
   const sessions: SerialSession[] = [];
   const open = async (key: "query" | "title" | "image" | "fusion") => {
     const label = `${bundle.manifest.files[key].path} in "${bundle.dir}"`;
     const session = await SerialSession.create(ort, bundle.graphs[key], {
       label,
-      providers,
+      sessionOptions,
     });
     sessions.push(session);
     return session;

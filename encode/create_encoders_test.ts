@@ -36,19 +36,25 @@ const PRODUCTS = [
   { title: "", image: image(3) },
 ];
 
-Deno.test("createEncoders() on wasm", async (t) => {
+for (const device of ["wasm", "native"] as const) {
+  Deno.test(`createEncoders() on ${device}`, async (t) => {
+    await encoderContract(t, device);
+  });
+}
+
+async function encoderContract(t: Deno.TestContext, device: "wasm" | "native") {
   const bundle = await tinyBundle();
   const log = createMemoryLogger();
   await using encoders: Encoders = await createEncoders(bundle, {
-    device: "wasm",
+    device,
     log,
   });
 
   await t.step("logs the resolved device and reason", () => {
-    assert.equal(encoders.device, "wasm");
+    assert.equal(encoders.device, device);
     assert.deepEqual(log.lines.map((l) => [l.event, l.device, l.reason]), [[
       "encoder_device",
-      "wasm",
+      device,
       "requested",
     ]]);
   });
@@ -187,7 +193,7 @@ Deno.test("createEncoders() on wasm", async (t) => {
       /stop/,
     );
   });
-});
+}
 
 const gpu = await probeGpu();
 
@@ -220,10 +226,38 @@ Deno.test({
   },
 });
 
+Deno.test("createEncoders() native and wasm agree", async () => {
+  const bundle = await tinyBundle();
+  await using wasm = await createEncoders(bundle, { device: "wasm" });
+  await using native = await createEncoders(bundle, { device: "native" });
+  const a = await wasm.product.encode(PRODUCTS);
+  const b = await native.product.encode(PRODUCTS);
+  a.forEach((e, i) =>
+    assert.ok(
+      maxDiff(e.vector, b[i]?.vector ?? new Float32Array()) <= 1e-4,
+      `product ${i}`,
+    )
+  );
+  const qa = await wasm.query.encode(["red dress", "blue shoes"]);
+  const qb = await native.query.encode(["red dress", "blue shoes"]);
+  qa.forEach((q, i) =>
+    assert.ok(maxDiff(q.vector, qb[i]?.vector ?? new Float32Array()) <= 1e-4)
+  );
+});
+
+Deno.test("createEncoders() rejects bad threads", async () => {
+  const bundle = await tinyBundle();
+  await assert.rejects(
+    createEncoders(bundle, { device: "wasm", threads: 0 }),
+    RangeError,
+  );
+});
+
 Deno.test("createEncoders() auto skips a software fallback adapter", async () => {
   const bundle = await tinyBundle();
   await using encoders = await createEncoders(bundle, { device: "auto" });
-  const expected = gpu.available && !gpu.fallback ? "webgpu" : "wasm";
+  // Tests run with -A, so the native runtime loads when no real GPU exists.
+  const expected = gpu.available && !gpu.fallback ? "webgpu" : "native";
   assert.equal(encoders.device, expected, encoders.deviceReason);
   assert.match(encoders.deviceReason, /^auto: /);
 });
