@@ -52,3 +52,4 @@ export {
   DLQ_HEADERS,
   type KafkaDeadLetterSinkOptions,
 } from "./dead_letter_sink.ts";
+export { type ClientOptions, createKafkaClient } from "./_client.ts";

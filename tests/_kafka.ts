@@ -3,8 +3,14 @@
  * @module
  */
 
+import { routeProcessWarnings } from "../ingest/mod.ts";
+import { createMemoryLogger } from "../log.ts";
+
+let warningsRouted = false;
+
 /**
- * Bootstrap brokers from `KAFKA_BROKERS`.
+ * Bootstrap brokers from `KAFKA_BROKERS`. Also keeps kafkajs' harmless
+ * `TimeoutNegativeWarning` out of the test output.
  * @throws {Error} when unset: integration tests must run via `deno task test`
  */
 export function testBrokers(): string[] {
@@ -13,6 +19,10 @@ export function testBrokers(): string[] {
     throw new Error(
       "KAFKA_BROKERS is not set: run via deno task test (it starts a Kafka broker)",
     );
+  }
+  if (!warningsRouted) {
+    warningsRouted = true;
+    routeProcessWarnings(createMemoryLogger());
   }
   return value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
 }
