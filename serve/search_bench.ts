@@ -7,63 +7,15 @@
 
 import { createMemoryLogger } from "../log.ts";
 import { Metrics } from "../metrics.ts";
-import type { AttrFilter, ProductRecord, SearchHit } from "../types.ts";
 import { createApp } from "./app.ts";
-import type { EncodedQuery, QueryEncoder, Searcher } from "./app_options.ts";
 import { productMatchText, rerankByKeywords } from "./lexical_rerank.ts";
 import { parseSearchParams } from "./search_request.ts";
 import { DEFAULT_LIMITS } from "./app_options.ts";
-import { FakeQueryEncoder } from "./testing.ts";
-
-const COLOURS = ["red", "navy blue", "black", "white", "green", "beige"];
-const TYPES = ["dress", "sneakers", "handbag", "watch", "jacket", "t-shirt"];
-
-/** Pre-built hits: search cost is a slice, as if the index were free. */
-function cannedSearcher(count: number): Searcher {
-  const hits: SearchHit[] = [];
-  for (let i = 0; i < count; i++) {
-    const colour = COLOURS[i % COLOURS.length] ?? "red";
-    const type = TYPES[(i * 7) % TYPES.length] ?? "dress";
-    const record: ProductRecord = {
-      id: `p${i}`,
-      title: `Brand${
-        i % 13
-      } ${colour} ${type} women's summer casual, size M, cotton blend #${i}`,
-      attrs: { color: colour, category: type, brand: `Brand${i % 13}` },
-      version: 1,
-      weights: { title: 0.55, image: 0.45 },
-      eventTimeMs: 0,
-      indexedAtMs: 0,
-    };
-    hits.push({ id: record.id, score: 0.9 - i * 0.001, record });
-  }
-  return {
-    ready: true,
-    info: () => ({ version: "bench", size: 100_000, modelVersion: "m1" }),
-    search: (_v: Float32Array, o: { k: number; filters?: AttrFilter[] }) =>
-      hits.slice(0, o.k),
-    get: (id: string) => hits.find((h) => h.id === id)?.record,
-  };
-}
-
-/** Keyword detection of the fake encoder, but the vector is cached. */
-function cachedEncoder(): QueryEncoder {
-  const fake = new FakeQueryEncoder({
-    dims: 256,
-    vocabulary: [...COLOURS, ...TYPES],
-  });
-  const vector = fake.embed("red dress");
-  return {
-    encode: (queries: string[]): Promise<EncodedQuery[]> =>
-      Promise.resolve(
-        queries.map((q) => ({ vector, keywords: fake.keywords(q) })),
-      ),
-  };
-}
+import { cannedSearcher, fixedVectorEncoder } from "./testing.ts";
 
 const app = createApp({
   searcher: cannedSearcher(1000),
-  encoder: cachedEncoder(),
+  encoder: fixedVectorEncoder(),
   stats: () => ({}),
   metrics: new Metrics(),
   log: createMemoryLogger(),

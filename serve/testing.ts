@@ -146,6 +146,71 @@ export class FakeSearcher implements Searcher {
   }
 }
 
+/** Colours of the canned catalogue (also its keyword vocabulary). */
+export const CANNED_COLOURS = [
+  "red",
+  "navy blue",
+  "black",
+  "white",
+  "green",
+  "beige",
+];
+/** Product types of the canned catalogue (also its keyword vocabulary). */
+export const CANNED_TYPES = [
+  "dress",
+  "sneakers",
+  "handbag",
+  "watch",
+  "jacket",
+  "t-shirt",
+];
+
+/**
+ * A searcher whose `search` returns the first k of `count` pre-built hits (filters
+ * ignored): the index costs nothing, so benchmarks measure the app alone.
+ */
+export function cannedSearcher(count: number): Searcher {
+  const hits: SearchHit[] = [];
+  for (let i = 0; i < count; i++) {
+    const colour = CANNED_COLOURS[i % CANNED_COLOURS.length] ?? "red";
+    const type = CANNED_TYPES[(i * 7) % CANNED_TYPES.length] ?? "dress";
+    const record: ProductRecord = {
+      id: `p${i}`,
+      title: `Brand${
+        i % 13
+      } ${colour} ${type} women's summer casual, size M, cotton blend #${i}`,
+      attrs: { color: colour, category: type, brand: `Brand${i % 13}` },
+      version: 1,
+      weights: { title: 0.55, image: 0.45 },
+      eventTimeMs: 0,
+      indexedAtMs: 0,
+    };
+    hits.push({ id: record.id, score: 0.9 - i * 0.001, record });
+  }
+  return {
+    ready: true,
+    info: () => ({ version: "bench", size: 100_000, modelVersion: "m1" }),
+    search: (_v: Float32Array, o: { k: number; filters?: AttrFilter[] }) =>
+      hits.slice(0, o.k),
+    get: (id: string) => hits.find((h) => h.id === id)?.record,
+  };
+}
+
+/** The fake encoder's keyword detection with one fixed 256-d vector for every query. */
+export function fixedVectorEncoder(): QueryEncoder {
+  const fake = new FakeQueryEncoder({
+    dims: 256,
+    vocabulary: [...CANNED_COLOURS, ...CANNED_TYPES],
+  });
+  const vector = fake.embed("red dress");
+  return {
+    encode: (queries: string[]): Promise<EncodedQuery[]> =>
+      Promise.resolve(
+        queries.map((q) => ({ vector, keywords: fake.keywords(q) })),
+      ),
+  };
+}
+
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
