@@ -1,31 +1,46 @@
 /**
  * Generates the synthetic catalogue:
  *   deno task catalog --products N --seed S --out DIR [--image-prefix P]
- * Writes DIR/products.jsonl, DIR/images/, DIR/splits.json, DIR/queries-<split>.jsonl and
- * DIR/vocabulary.json; prints one JSON summary line. Image paths in events are
- * `images/<id>.<ext>` relative to DIR unless --image-prefix says otherwise.
+ * writes DIR/products.jsonl, DIR/images/, DIR/splits.json, DIR/queries-<split>.jsonl
+ * and DIR/vocabulary.json; image paths in events are `images/<id>.<ext>` relative to DIR
+ * unless --image-prefix says otherwise.
+ *   deno task catalog --demo --out samples
+ * writes the demo catalogue (240 products, featured red dresses, one queries.jsonl)
+ * with image paths relative to the repository root ("samples/images/…").
+ * Prints one JSON summary line on stdout, progress on stderr.
  */
 
 import { parseArgs } from "node:util";
 import process from "node:process";
-import { generateCatalog, writeCatalog } from "../model/catalog/mod.ts";
+import {
+  type Catalog,
+  generateCatalog,
+  generateDemoCatalog,
+  writeCatalog,
+} from "../model/catalog/mod.ts";
 
-function parse(): {
+interface Args {
   products: number;
   seed: number;
   out: string;
-  prefix: string;
-} {
+  prefix: string | undefined;
+  demo: boolean;
+}
+
+function parse(): Args {
   const { values } = parseArgs({
     args: Deno.args,
     options: {
-      products: { type: "string", default: "10000" },
-      seed: { type: "string", default: "1" },
+      products: { type: "string" },
+      seed: { type: "string" },
       out: { type: "string" },
-      "image-prefix": { type: "string", default: "images/" },
+      "image-prefix": { type: "string" },
+      demo: { type: "boolean", default: false },
     },
   });
-  const products = Number(values.products), seed = Number(values.seed);
+  const demo = values.demo ?? false;
+  const products = Number(values.products ?? (demo ? "240" : "10000"));
+  const seed = Number(values.seed ?? (demo ? "2026" : "1"));
   const problems: string[] = [];
   if (!Number.isInteger(products) || products < 1) {
     problems.push(
@@ -44,26 +59,30 @@ function parse(): {
     seed,
     out: values.out ?? "",
     prefix: values["image-prefix"],
+    demo,
   };
 }
 
 const args = parse();
 const started = performance.now();
-const catalog = generateCatalog({ products: args.products, seed: args.seed });
+const catalog: Catalog = args.demo
+  ? generateDemoCatalog({ products: args.products, seed: args.seed })
+  : generateCatalog({ products: args.products, seed: args.seed });
 const generatedMs = performance.now() - started;
 const stats = await writeCatalog(catalog, args.out, {
-  imagePathPrefix: args.prefix,
+  imagePathPrefix: args.prefix ??
+    (args.demo ? `${args.out.replace(/\/+$/, "")}/images/` : "images/"),
+  layout: args.demo ? "demo" : "full",
   onProgress: (done, total) =>
     process.stderr.write(`\rimages ${done}/${total}`),
 });
 process.stderr.write("\n");
-const totalMs = performance.now() - started;
 process.stdout.write(
   JSON.stringify({
     out: args.out,
     seed: args.seed,
     generatedMs: Math.round(generatedMs),
-    totalMs: Math.round(totalMs),
+    totalMs: Math.round(performance.now() - started),
     ...stats,
   }) + "\n",
 );

@@ -7,6 +7,7 @@ import {
   DEFAULT_MIX,
   type DraftProduct,
   draftProduct,
+  type FixedAttrs,
   type ImageFormat,
   type ProductAttrs,
   type ProductMix,
@@ -34,6 +35,8 @@ export interface CatalogOptions {
   readonly trainQueriesPerProduct?: number;
   /** Query draws per product in the val, test and unseen splits. @default 1 */
   readonly evalQueriesPerProduct?: number;
+  /** Attributes forced on the first products, one entry per product. */
+  readonly fixed?: readonly FixedAttrs[];
   /** Share of non-unseen products in val and in test. @default 0.1 */
   readonly evalShare?: number;
 }
@@ -138,7 +141,12 @@ export function generateCatalog(options: CatalogOptions): Catalog {
   const products: CatalogProduct[] = [];
   for (let i = 1; i <= options.products; i++) {
     const rng = new Rng(options.seed, "product", i);
-    const d = draftProduct(options.seed, i, rng, mix);
+    const d = draftProduct(i, {
+      seed: options.seed,
+      rng,
+      mix,
+      fixed: options.fixed?.[i - 1],
+    });
     drafts.set(d.id, d);
     const split = assignSplit(d, rng, options.evalShare ?? 0.1);
     products.push({

@@ -23,6 +23,7 @@ export {
 } from "./generate.ts";
 export {
   DEFAULT_MIX,
+  type FixedAttrs,
   type ImageFormat,
   type ProductAttrs,
   type ProductMix,
@@ -35,6 +36,11 @@ export {
   SHAPE_IDS,
 } from "./render.ts";
 export { encodeBitmap } from "./encode_image.ts";
+export {
+  DEMO_FEATURED,
+  type DemoOptions,
+  generateDemoCatalog,
+} from "./demo.ts";
 export { catalogVocabulary, type VocabularyTerm } from "./vocabulary.ts";
 export {
   productEvent,

@@ -53,6 +53,23 @@ export interface ProductMix {
   readonly uninformativeShare: number;
   /** Share of products whose title omits the colour (image must show it). @default 0.3 */
   readonly colourOmittedShare: number;
+  /** Relative weights of PNG, JPEG and GIF images. @default [0.7, 0.25, 0.05] */
+  readonly formatWeights: readonly [number, number, number];
+}
+
+/** Attributes forced on a product (demo catalogues need some red dresses). */
+export interface FixedAttrs {
+  readonly type?: string;
+  readonly colour?: string;
+}
+
+/** Options of draftProduct. */
+export interface DraftOptions {
+  readonly seed: number;
+  /** The product's own random stream. */
+  readonly rng: Rng;
+  readonly mix: ProductMix;
+  readonly fixed?: FixedAttrs;
 }
 
 /** Default mix. */
@@ -61,14 +78,25 @@ export const DEFAULT_MIX: ProductMix = {
   noImageShare: 0.03,
   uninformativeShare: 0.05,
   colourOmittedShare: 0.3,
+  formatWeights: [0.7, 0.25, 0.05],
 };
 
 const COLOUR_BY_ID = new Map(COLOURS.map((c) => [c.id, c]));
 
-function pickColour(rng: Rng, type: ProductTypeDef): ColourDef {
-  const id = type.colours.length > 0
-    ? rng.pick(type.colours)
-    : rng.pick(COLOURS).id;
+function pickType(rng: Rng, fixed: string | undefined): ProductTypeDef {
+  if (fixed === undefined) return rng.pick(PRODUCT_TYPES);
+  const type = PRODUCT_TYPES.find((t) => t.id === fixed);
+  if (!type) throw new RangeError(`Unknown product type "${fixed}"`);
+  return type;
+}
+
+function pickColour(
+  rng: Rng,
+  type: ProductTypeDef,
+  fixed: string | undefined,
+): ColourDef {
+  const id = fixed ??
+    (type.colours.length > 0 ? rng.pick(type.colours) : rng.pick(COLOURS).id);
   const colour = COLOUR_BY_ID.get(id);
   if (!colour) {
     throw new RangeError(`Unknown colour "${id}" in product type "${type.id}"`);
@@ -95,14 +123,13 @@ function pickImage(
 
 /** Draws product number `index` from its own random stream. */
 export function draftProduct(
-  seed: number,
   index: number,
-  rng: Rng,
-  mix: ProductMix,
+  options: DraftOptions,
 ): DraftProduct {
+  const { seed, rng, mix } = options;
   const id = `p${String(index).padStart(6, "0")}`;
-  const type = rng.pick(PRODUCT_TYPES);
-  const colour = pickColour(rng, type);
+  const type = pickType(rng, options.fixed?.type);
+  const colour = pickColour(rng, type, options.fixed?.colour);
   const pattern = pickPattern(rng, type);
   const unseen = rng.chance(mix.unseenShare);
   const brands = BRANDS[type.brandGroup];
@@ -124,11 +151,10 @@ export function draftProduct(
     brand: rng.pick(unseen ? brands.unseen : brands.seen),
   };
   const kind = pickImage(rng, mix);
-  const format: ImageFormat = rng.weighted(["png", "jpeg", "gif"] as const, [
-    0.7,
-    0.25,
-    0.05,
-  ]);
+  const format: ImageFormat = rng.weighted(
+    ["png", "jpeg", "gif"] as const,
+    mix.formatWeights,
+  );
   const image = kind === "none" ? null : {
     plan: {
       kind,

@@ -19,6 +19,12 @@ export interface WriteOptions {
   readonly imagePathPrefix?: string;
   /** Image side in pixels. @default 128 */
   readonly imageSize?: number;
+  /**
+   * "full": products.jsonl, images/, splits.json, queries-<split>.jsonl, vocabulary.json.
+   * "demo": products.jsonl, images/ and one queries.jsonl with every split's queries.
+   * @default "full"
+   */
+  readonly layout?: "full" | "demo";
   /** Called after every 500 images and at the end. */
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: AbortSignal;
@@ -116,18 +122,10 @@ async function writeImages(
   return { counts, bytes };
 }
 
-/** Writes the catalogue under `dir` (created if missing). */
-export async function writeCatalog(
+async function writeSplits(
   catalog: Catalog,
   dir: string,
-  options: WriteOptions = {},
-): Promise<WriteStats> {
-  await Deno.mkdir(dir, { recursive: true });
-  const prefix = options.imagePathPrefix ?? "images/";
-  await Deno.writeTextFile(
-    `${dir}/products.jsonl`,
-    jsonl(catalog.products.map((p) => productEvent(p, prefix))),
-  );
+): Promise<Record<string, number>> {
   await Deno.writeTextFile(
     `${dir}/splits.json`,
     JSON.stringify(catalog.splits) + "\n",
@@ -145,6 +143,33 @@ export async function writeCatalog(
     `${dir}/vocabulary.json`,
     JSON.stringify({ terms: catalogVocabulary() }, null, 1) + "\n",
   );
+  return queries;
+}
+
+async function writeDemoQueries(
+  catalog: Catalog,
+  dir: string,
+): Promise<Record<string, number>> {
+  const rows = SPLITS.flatMap((s) => catalog.queries[s]);
+  await Deno.writeTextFile(`${dir}/queries.jsonl`, jsonl(rows.map(queryLine)));
+  return { all: rows.length };
+}
+
+/** Writes the catalogue under `dir` (created if missing). */
+export async function writeCatalog(
+  catalog: Catalog,
+  dir: string,
+  options: WriteOptions = {},
+): Promise<WriteStats> {
+  await Deno.mkdir(dir, { recursive: true });
+  const prefix = options.imagePathPrefix ?? "images/";
+  await Deno.writeTextFile(
+    `${dir}/products.jsonl`,
+    jsonl(catalog.products.map((p) => productEvent(p, prefix))),
+  );
+  const queries = options.layout === "demo"
+    ? await writeDemoQueries(catalog, dir)
+    : await writeSplits(catalog, dir);
   const images = await writeImages(catalog, dir, options);
   return {
     products: catalog.products.length,
