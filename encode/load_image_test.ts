@@ -216,6 +216,23 @@ Deno.test("loadImage() fetches URLs with size, redirect and time limits", async 
     if (path === "/to-private") {
       return Response.redirect(`http://127.0.0.2:${port}/ok.png`, 302);
     }
+    if (path === "/endless") {
+      const chunk = new Uint8Array(65536);
+      return new Response(
+        new ReadableStream({ pull: (c) => c.enqueue(chunk) }),
+      );
+    }
+    if (path === "/trickle") {
+      const body = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          controller.enqueue(PNG.subarray(0, 10));
+          onHang();
+          await hangReleased;
+          controller.close();
+        },
+      });
+      return new Response(body);
+    }
     if (path === "/hang") {
       onHang();
       await hangReleased;
@@ -289,6 +306,24 @@ Deno.test("loadImage() fetches URLs with size, redirect and time limits", async 
       assert.equal(reasonOf(result), "timeout");
       assert.equal(clock.live(), 0, "every timer is cancelled");
     });
+    await t.step("an endless body stops at maxBytes", async () => {
+      assert.equal(reasonOf(await load("/endless")), "too_large");
+    });
+    await t.step(
+      "a body that trickles past the total time limit times out",
+      async () => {
+        const clock = manualTimers();
+        const started = new Promise<void>((resolve) => onHang = resolve);
+        const pending = load("/trickle", {
+          timers: clock.timers,
+          timeoutMs: 5678,
+        });
+        await started;
+        clock.fire(5678);
+        assert.equal(reasonOf(await pending), "timeout");
+        assert.equal(clock.live(), 0);
+      },
+    );
     await t.step("abort rejects with the signal's reason", async () => {
       const controller = new AbortController();
       const hung = new Promise<void>((resolve) => onHang = resolve);
