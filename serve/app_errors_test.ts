@@ -95,3 +95,28 @@ Deno.test("createApp() rejects out-of-range options with RangeError", () => {
     RangeError,
   );
 });
+
+Deno.test("createApp() answers an all-zero query vector with no hits, NaN with 500", async () => {
+  const vectors: Record<string, Float32Array> = {
+    zero: new Float32Array(64),
+    nan: new Float32Array(64).fill(NaN),
+  };
+  const encoder: QueryEncoder = {
+    encode: (qs) =>
+      Promise.resolve(
+        qs.map((q) => ({
+          vector: vectors[q] ?? new Float32Array(64),
+          keywords: ["red"],
+        })),
+      ),
+  };
+  const { app, searcher, metrics } = testApp({ encoder });
+  const zero = await app.request("/search?q=zero");
+  assert.equal(zero.status, 200);
+  assert.deepEqual((await zero.json()).hits, []);
+  assert.equal(searcher.searches.length, 0);
+  assert.equal(metrics.counter("serve_zero_query_vectors_total", "").get(), 1);
+  const nan = await app.request("/search?q=nan");
+  assert.equal(nan.status, 500);
+  assert.equal((await nan.json()).error.code, "internal");
+});

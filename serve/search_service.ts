@@ -67,6 +67,7 @@ export class SearchService {
   readonly #annMs: Histogram;
   readonly #cache: QueryCache;
   readonly #cacheLookups: Counter;
+  readonly #zeroVectors: Counter;
   /** Records are immutable and replaced on update, so their text can be cached by identity. */
   readonly #texts = new WeakMap<ProductRecord, string>();
   readonly #textOf = (record: ProductRecord): string => {
@@ -95,6 +96,10 @@ export class SearchService {
       "serve_query_cache_total",
       "Query cache lookups by result (hit, miss)",
     );
+    this.#zeroVectors = m.counter(
+      "serve_zero_query_vectors_total",
+      "Queries whose encoding was all zeros (answered with no hits)",
+    );
     this.#annMs = m.histogram(
       "serve_ann_search_ms",
       "Index search and lexical re-ranking time, ms",
@@ -119,7 +124,9 @@ export class SearchService {
       signal,
     );
     const annStarted = now();
-    const ranked = this.#rank(request, encoded);
+    const ranked = this.#hasDirection(encoded.vector)
+      ? this.#rank(request, encoded)
+      : [];
     const done = now();
     this.#annMs.observe(done - annStarted);
     this.#searchMs.observe(done - started);
@@ -138,6 +145,23 @@ export class SearchService {
   /** Percentiles of recent search latencies. */
   latency(): LatencySummary {
     return this.#latency.summary();
+  }
+
+  /**
+   * False for an all-zero vector (a query with nothing the tower can encode): such a
+   * query matches nothing, so it gets no hits rather than an index error.
+   * @throws {TypeError} when the encoder returned non-finite values (a server fault)
+   */
+  #hasDirection(vector: Float32Array): boolean {
+    let sum = 0;
+    for (let i = 0; i < vector.length; i++) sum += (vector[i] ?? 0) ** 2;
+    if (!Number.isFinite(sum)) {
+      throw new TypeError(
+        "Cannot search: query vector holds non-finite values",
+      );
+    }
+    if (sum === 0) this.#zeroVectors.inc();
+    return sum > 0;
   }
 
   #rank(request: SearchRequest, encoded: EncodedQuery): RankedHit[] {
