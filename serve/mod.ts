@@ -2,28 +2,41 @@
  * The HTTP search API (Hono). `createApp` returns an app; the caller serves it with
  * `Deno.serve({ signal }, app.fetch)` and stops it through that signal.
  *
- * Input: HTTP requests. Routes:
+ * Routes:
  * - `GET /search?q=…&k=10&filter=attr:value` (filter repeatable) and
  *   `POST /search {query, k?, filters?: [{attr, value}] | {attr: value}}` →
  *   `{hits: [{id, score, title, attrs, weights: {title, image}, keywords}], took_ms,
- *   index: {version, size, model_version?}}`. The query is encoded once (vector already
- *   keyword-enhanced by the encoder); when it has keywords, a candidate pool of
- *   clamp(k × poolFactor, minPool, maxPool) is fetched and each candidate gains
- *   `keywordBoost` (default 0.05) per detected keyword found in its title or attribute
- *   values; the best k are returned, `keywords` naming the matches. Without keywords the
- *   ANN order is kept. Encoded queries are kept in
- *   an LRU cache (`queryCacheSize`, keyed by model version and query text).
- * - `GET /products/:id`, `GET /healthz` (always 200), `GET /readyz` (503 until the
- *   searcher is ready), `GET /stats` (caller's stats plus a `search` latency summary),
- *   `GET /metrics` (Prometheus text 0.0.4).
- * - `POST /admin/:action` with `Authorization: Bearer <token>`, only when a token is set.
+ *   index: {version, size, model_version?}}`, best first.
+ * - `GET /products/:id` (the stored record), `GET /healthz` (always 200), `GET /readyz`
+ *   (503 until the searcher is ready), `GET /stats` (caller's stats plus a `search`
+ *   latency summary), `GET /metrics` (Prometheus text 0.0.4).
+ * - `POST /admin/:action` with `Authorization: Bearer <token>` (401 otherwise), mounted
+ *   only when a non-empty token is configured (404 otherwise).
+ *
+ * Search: the query is encoded once (the encoder's vector is already keyword-enhanced)
+ * and cached (LRU of `queryCacheSize`, keyed by model version and query). When the
+ * encoder detected keywords, a pool of clamp(k × poolFactor, minPool, maxPool) ≥ k
+ * candidates is fetched and each gains `keywordBoost` (default 0.05) per keyword found
+ * as whole normalised tokens in its title or attribute values; the best k are returned
+ * with `keywords` naming the matches. Without keywords the ANN order is kept. An
+ * all-zero query vector gets no hits.
+ *
+ * Limits (defaults, see {@linkcode AppLimits}): q ≤ 512 code points after trimming,
+ * k an integer in 1..100 (default 10), ≤ 8 filters with attr and value ≤ 128 code points,
+ * JSON bodies ≤ 16 KiB; unknown query parameters and unknown body fields are rejected.
  *
  * Errors: every error body is `{error: {code, message}}`. Client mistakes are 4xx —
- * 400 (bad q, k, filter, unknown parameter or field, invalid JSON), 404 (unknown route
- * or product), 405 (wrong method on a known route), 413 (body over `maxBodyBytes`) —
- * never 5xx. 503 while not ready, when query encoding passes its deadline, or when a
- * retryable `PipelineError` escapes; 500 for anything else, logged with a request id
- * that the body also carries, with no internals in the body.
+ * 400 (bad q, k, filter, parameter, field, JSON or UTF-8), 401 (admin token), 404
+ * (unknown route, product or admin action), 405 (wrong method on a known route, with
+ * `Allow`), 413 (body over `maxBodyBytes`) — never 5xx. 503 while not ready, when query
+ * encoding passes `encodeTimeoutMs`, or when a retryable `PipelineError` escapes; 500
+ * for anything else, logged with the request id (`x-request-id`) that the body carries,
+ * with no internals in the body.
+ *
+ * Metrics: `serve_http_requests_total{route,method,status}`,
+ * `serve_http_request_duration_ms{route}`, `serve_search_latency_ms`,
+ * `serve_query_encode_ms`, `serve_ann_search_ms`, `serve_query_cache_total{result}`,
+ * `serve_zero_query_vectors_total`. Routes are registered patterns, never raw paths.
  *
  * Abort: a client disconnect aborts the query encoding through its signal.
  * @module
