@@ -62,6 +62,7 @@ export async function createEncoders(
     const session = await SerialSession.create(ort, bundle.graphs[key], {
       label,
       sessionOptions,
+      yieldFirst: resolved.device !== "native",
     });
     sessions.push(session);
     return session;
