@@ -55,3 +55,4 @@ export {
   type TrainReport,
 } from "./train/trainer.ts";
 export { checkParity, type ParityReport } from "./train/parity.ts";
+export { readBundleParams } from "./read_bundle.ts";

@@ -3,7 +3,9 @@ import * as ort from "onnxruntime-web";
 import { textFeatures } from "../encode/text_features.ts";
 import { createRng } from "./_kernels.ts";
 import { initParams, type ModelParams } from "./architecture.ts";
-import { tinyConfig } from "./bundle.ts";
+import { TINY_KEYWORDS, tinyConfig, writeBundle } from "./bundle.ts";
+import { readBundleParams } from "./read_bundle.ts";
+import { checkParity } from "./train/parity.ts";
 import {
   fusionForward,
   imageHeadForward,
@@ -109,4 +111,46 @@ Deno.test("exportImageTower() and exportFusion() match the TypeScript forward", 
   assert.ok(maxDiff(fused.weights ?? new Float32Array(), ref.weights) <= 1e-6);
   assert.equal(fused.weights?.[3], 0);
   assert.equal(fused.weights?.[2], 1);
+});
+
+Deno.test("readBundleParams() reads back what writeBundle() wrote", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const p = params(13);
+    await writeBundle(dir, p, {
+      version: "t",
+      keywords: TINY_KEYWORDS,
+      alpha: 0.2,
+    });
+    const back = await readBundleParams(dir);
+    assert.deepEqual(back.query.embed, p.query.embed);
+    assert.deepEqual(back.title.skip.w, p.title.skip.w);
+    assert.deepEqual(back.image.featInvStd, p.image.featInvStd);
+    assert.deepEqual(back.fusion.l2.b, p.fusion.l2.b);
+    assert.equal(back.config.imageHidden, p.config.imageHidden);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("model/default: onnxruntime-web matches the TypeScript forward (max abs diff <= 1e-4)", async () => {
+  const dir = new URL("./default/", import.meta.url).pathname;
+  const p = await readBundleParams(dir);
+  const rng = createRng(21);
+  const texts = [
+    ...TEXTS,
+    "womens red floral midi dress",
+    "mens leather wallet black",
+  ];
+  const t = p.config.text.maxTokens;
+  const ids = new Int32Array(texts.length * t);
+  texts.forEach((text, i) => ids.set(textFeatures(text, p.config.text), i * t));
+  const m = 4;
+  const pixels = new Float32Array(m * 3 * 64 * 64).map(() => (rng() - 0.5) * 4);
+  const report = await checkParity(dir, p, {
+    ids,
+    pixels,
+    hasImage: Float32Array.of(1, 0, 1, 1),
+  });
+  assert.ok(report.max <= 1e-4, JSON.stringify(report));
 });
