@@ -31,23 +31,22 @@ export function kafkaLogCreator(log: Logger): logCreator {
 export { logLevel };
 
 /**
- * Sends Node-style process warnings to `log` instead of stderr. kafkajs 2.2.4 sets a
- * negative timeout on every connection, which makes Deno print a
- * `TimeoutNegativeWarning` (harmless: the timeout becomes 1 ms). Call once from an
- * entry point; returns a function that restores the default.
+ * Sends Node-style process warnings to `log` (debug level) instead of stderr. kafkajs
+ * 2.2.4 sets a negative timeout on its connections, which makes Deno print a
+ * `TimeoutNegativeWarning` (harmless: the timeout becomes 1 ms). Replaces the default
+ * printing listener; call once from an entry point. Returns a function that restores it.
  */
 export function routeProcessWarnings(log: Logger): () => void {
+  const defaults = process.listeners("warning");
+  process.removeAllListeners("warning");
   const onWarning = (warning: Error) =>
     log.debug("process_warning", {
       name: warning.name,
       message: warning.message,
     });
-  const proc = process as unknown as { noProcessWarnings?: boolean };
-  const before = proc.noProcessWarnings;
-  proc.noProcessWarnings = true;
   process.on("warning", onWarning);
   return () => {
-    proc.noProcessWarnings = before;
     process.off("warning", onWarning);
+    for (const listener of defaults) process.on("warning", listener);
   };
 }

@@ -6,7 +6,7 @@
 import { routeProcessWarnings } from "../ingest/mod.ts";
 import { createMemoryLogger } from "../log.ts";
 
-let warningsRouted = false;
+let warningsSilenced = false;
 
 /**
  * Bootstrap brokers from `KAFKA_BROKERS`. Also keeps kafkajs' harmless
@@ -20,8 +20,8 @@ export function testBrokers(): string[] {
       "KAFKA_BROKERS is not set: run via deno task test (it starts a Kafka broker)",
     );
   }
-  if (!warningsRouted) {
-    warningsRouted = true;
+  if (!warningsSilenced) {
+    warningsSilenced = true;
     routeProcessWarnings(createMemoryLogger());
   }
   return value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);

@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { Partitioners } from "kafkajs";
+import { createMemoryLogger } from "../log.ts";
+import { createKafkaClient } from "./_client.ts";
+import { delay } from "./_delay.ts";
+import { freePort } from "./_free_port.ts";
+import { take } from "./_source_contract.ts";
+import {
+  createKafkaSource,
+  type EmbeddedBroker,
+  ensureTopic,
+  startEmbeddedBroker,
+} from "./mod.ts";
+
+const dec = new TextDecoder();
+
+async function produce(
+  brokers: string[],
+  topic: string,
+  from: number,
+  n: number,
+) {
+  const producer = createKafkaClient({
+    brokers,
+    clientId: "fault-test",
+    retries: 10,
+  })
+    .producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    const messages = Array.from({ length: n }, (_, i) => ({
+      key: `p${from + i}`,
+      value: `{"op":"upsert","id":"p${from + i}","title":"t"}`,
+    }));
+    await producer.send({ topic, messages, acks: -1 });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await delay(100);
+  }
+}
+
+Deno.test("createKafkaSource() reports the broker's loss and resumes by itself when it returns", async () => {
+  // Its own broker: this test stops it, which must not disturb the shared one.
+  const dataDir = await Deno.makeTempDir({ prefix: "kafka-fault-" });
+  const log = createMemoryLogger();
+  const ports = { port: freePort(), controllerPort: freePort() };
+  let broker: EmbeddedBroker | undefined = await startEmbeddedBroker({
+    dataDir,
+    log,
+    ...ports,
+  });
+  try {
+    const brokers = broker.brokers;
+    const topic = "fault";
+    await ensureTopic(brokers, { topic, partitions: 1, compacted: true });
+    await produce(brokers, topic, 0, 10);
+    await using source = await createKafkaSource({
+      brokers,
+      topic,
+      groupId: "fault-group",
+      log,
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 500,
+      lagIntervalMs: 300,
+      staleAfterMs: 2000,
+    });
+    const first = await take(source, 10);
+    await source.commit([first[9]!]);
+    assert.equal(source.status().state, "connected");
+
+    await broker[Symbol.asyncDispose]();
+    broker = undefined;
+    await until("disconnected", () => source.status().state === "disconnected");
+    assert.ok(source.status().lastError);
+
+    broker = await startEmbeddedBroker({ dataDir, log, ...ports });
+    await produce(brokers, topic, 10, 10);
+    const second = await take(source, 10, 90_000);
+    assert.deepEqual(
+      second.map((m) => dec.decode(m.key ?? new Uint8Array())),
+      Array.from({ length: 10 }, (_, i) => `p${10 + i}`),
+    );
+    await source.commit([second[9]!]);
+    await until("connected", () => source.status().state === "connected");
+    assert.equal(source.status().partitions[0]?.committedOffset, "20");
+  } finally {
+    await broker?.[Symbol.asyncDispose]();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
