@@ -19,7 +19,8 @@ function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function chunk(type: string, data: Uint8Array): Uint8Array {
+/** A PNG chunk (length, type, data, CRC). */
+export function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, data.length);
@@ -39,8 +40,18 @@ function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** PNG colour types: 0 grey, 2 RGB, 4 grey+alpha, 6 RGBA (8-bit samples). */
-export type PngColour = 0 | 2 | 4 | 6;
+/** PNG colour types: 0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA. */
+export type PngColour = 0 | 2 | 3 | 4 | 6;
+
+/** Extras of {@linkcode makePng}. */
+export interface PngExtras {
+  /** Bits per sample: 8 (default) or 16 (samples are then 0..65535, big-endian). */
+  readonly depth?: 8 | 16;
+  /** Palette entries [r, g, b] for colour type 3. */
+  readonly palette?: readonly (readonly [number, number, number])[];
+  /** tRNS chunk: alpha per palette entry (type 3). */
+  readonly transparency?: readonly number[];
+}
 
 /** A PNG of `width`×`height` whose samples (row-major, per colour type) are `samples`. */
 export function makePng(
@@ -48,23 +59,37 @@ export function makePng(
   height: number,
   colour: PngColour,
   samples: readonly number[],
+  extras: PngExtras = {},
 ): Uint8Array<ArrayBuffer> {
-  const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[colour];
-  const raw = new Uint8Array(height * (1 + width * channels));
+  const depth = extras.depth ?? 8;
+  const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[colour];
+  const bytes = depth / 8;
+  const stride = 1 + width * channels * bytes;
+  const raw = new Uint8Array(height * stride);
   for (let y = 0; y < height; y++) {
-    const row = y * (1 + width * channels);
     for (let i = 0; i < width * channels; i++) {
-      raw[row + 1 + i] = samples[y * width * channels + i] ?? 0;
+      const v = samples[y * width * channels + i] ?? 0;
+      const at = y * stride + 1 + i * bytes;
+      if (depth === 16) raw.set([v >> 8, v & 0xff], at);
+      else raw[at] = v;
     }
   }
   const ihdr = new Uint8Array(13);
   const view = new DataView(ihdr.buffer);
   view.setUint32(0, width);
   view.setUint32(4, height);
-  ihdr.set([8, colour, 0, 0, 0], 8);
+  ihdr.set([depth, colour, 0, 0, 0], 8);
+  const optional: Uint8Array[] = [];
+  if (extras.palette) {
+    optional.push(chunk("PLTE", new Uint8Array(extras.palette.flat())));
+  }
+  if (extras.transparency) {
+    optional.push(chunk("tRNS", new Uint8Array(extras.transparency)));
+  }
   return concat([
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk("IHDR", ihdr),
+    ...optional,
     chunk("IDAT", new Uint8Array(deflateSync(raw))),
     chunk("IEND", new Uint8Array()),
   ]);

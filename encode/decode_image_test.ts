@@ -3,7 +3,9 @@ import { decodeImage, type ImageResult } from "./decode_image.ts";
 import { imagescriptDecoder, mozJpegDecoder } from "./_decoders.ts";
 import { readImageHeader } from "./_image_header.ts";
 import type { ImageSpec } from "./bundle_manifest.ts";
+import { deflateSync } from "node:zlib";
 import {
+  chunk,
   makeGif,
   makeJpeg,
   makePng,
@@ -85,6 +87,27 @@ Deno.test("decodeImage() composites a grey+alpha PNG over the background", async
   assertNear(tensorOf(result), [1, 0, 0], 1e-6);
 });
 
+Deno.test("decodeImage() decodes a palette PNG with transparency", async () => {
+  const palette = [[255, 0, 0], [0, 0, 255]] as const;
+  const png = makePng(2, 2, 3, [0, 1, 1, 0], {
+    palette,
+    transparency: [255, 0],
+  });
+  // Index 1 is fully transparent → white background.
+  const result = await decodeImage(png, SPEC);
+  assertNear(
+    tensorOf(result),
+    planes([255, 255, 255, 255], [0, 255, 255, 0], [0, 255, 255, 0]),
+    1e-6,
+  );
+});
+
+Deno.test("decodeImage() decodes a 16-bit RGB PNG", async () => {
+  const png = makePng(1, 1, 2, [65535, 0, 0x3333], { depth: 16 });
+  const result = await decodeImage(png, { ...SPEC, width: 1, height: 1 });
+  assertNear(tensorOf(result), [1, 0, 0.2], 1 / 255);
+});
+
 Deno.test("decodeImage() decodes a JPEG with both decoders to nearly the same tensor", async () => {
   const jpeg = await makeJpeg(16, 16, [200, 40, 90]);
   const expected = planes([200, 200, 200, 200], [40, 40, 40, 40], [
@@ -119,6 +142,20 @@ Deno.test("decodeImage() refuses a decompression bomb before decoding", async ()
     maxPixels: 399,
   });
   assert.equal(small.kind === "skipped" && small.reason, "too_many_pixels");
+});
+
+Deno.test("decodeImage() fails fast on a small PNG whose pixel data inflates far past its size", async () => {
+  const png = makePng(10, 10, 2, []);
+  const zeros = new Uint8Array(
+    deflateSync(new Uint8Array(20_000_000), { level: 9 }),
+  );
+  const bomb = new Uint8Array([
+    ...png.subarray(0, 33), // signature + IHDR
+    ...chunk("IDAT", zeros),
+    ...png.subarray(png.length - 12), // IEND
+  ]);
+  const result = await decodeImage(bomb, SPEC);
+  assert.equal(result.kind === "skipped" && result.reason, "decode_failed");
 });
 
 Deno.test("decodeImage() refuses a GIF with too many frames", async () => {
