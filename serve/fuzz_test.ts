@@ -49,3 +49,28 @@ Deno.test("createApp() answers 12,000 random and malformed requests with no 5xx"
     assert.ok(statuses.includes(s), `no ${s} seen`);
   }
 });
+
+Deno.test("createApp() answers random requests before the index is ready with 4xx or 503 not_ready only", async () => {
+  const { app, searcher } = testApp();
+  searcher.ready = false;
+  const rand = mulberry32(0xbad);
+  const unexpected: string[] = [];
+  let notReady = 0;
+  for (let i = 0; i < 2000; i++) {
+    const request = randomRequest(rand);
+    const res = await app.request(request);
+    const text = await res.text();
+    if (res.status < 500) continue;
+    // HEAD answers carry no body; their GET twin's code is what counts
+    const code = text ? JSON.parse(text).error?.code : request.method;
+    if (res.status === 503 && (code === "not_ready" || code === "HEAD")) {
+      notReady++;
+    } else {
+      unexpected.push(
+        `${res.status} ${request.method} ${request.url.slice(0, 100)}`,
+      );
+    }
+  }
+  assert.deepEqual(unexpected, []);
+  assert.ok(notReady > 50, `too few not_ready answers: ${notReady}`);
+});
