@@ -79,24 +79,23 @@ function horizontalPass(
   outW: number,
   background: readonly number[],
 ): Float32Array {
-  const { width, height, data } = image;
+  const { width, height } = image;
   const taps = areaTaps(width, outW);
   const out = new Float32Array(height * outW * 3);
-  const [br = 255, bg = 255, bb = 255] = background;
+  const rgb = new Float32Array(width * 3);
+  const opaque = isOpaque(image.data);
   for (let y = 0; y < height; y++) {
-    const row = y * width * 4;
+    compositeRow(image, y, opaque, background, rgb);
     for (let x = 0; x < outW; x++) {
-      const j0 = taps.first[x] ?? 0;
-      const from = taps.offsets[x] ?? 0;
-      const to = taps.offsets[x + 1] ?? 0;
+      const from = taps.offsets[x] as number;
+      const to = taps.offsets[x + 1] as number;
+      let p = (taps.first[x] as number) * 3;
       let r = 0, g = 0, b = 0;
-      for (let t = from; t < to; t++) {
-        const p = row + (j0 + t - from) * 4;
-        const a = (data[p + 3] ?? 255) / 255;
-        const w = taps.weights[t] ?? 0;
-        r += w * ((data[p] ?? 0) * a + br * (1 - a));
-        g += w * ((data[p + 1] ?? 0) * a + bg * (1 - a));
-        b += w * ((data[p + 2] ?? 0) * a + bb * (1 - a));
+      for (let t = from; t < to; t++, p += 3) {
+        const w = taps.weights[t] as number;
+        r += w * (rgb[p] as number);
+        g += w * (rgb[p + 1] as number);
+        b += w * (rgb[p + 2] as number);
       }
       const o = (y * outW + x) * 3;
       out[o] = r;
@@ -105,4 +104,36 @@ function horizontalPass(
     }
   }
   return out;
+}
+
+function isOpaque(data: RgbaImage["data"]): boolean {
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return false;
+  return true;
+}
+
+/** Row `y` as RGB floats, composited over `background` (c·a + bg·(1 − a)). */
+function compositeRow(
+  image: RgbaImage,
+  y: number,
+  opaque: boolean,
+  background: readonly number[],
+  rgb: Float32Array,
+): void {
+  const { data, width } = image;
+  const [br = 255, bg = 255, bb = 255] = background;
+  for (let x = 0, p = y * width * 4, q = 0; x < width; x++, p += 4, q += 3) {
+    const r = data[p] as number,
+      g = data[p + 1] as number,
+      b = data[p + 2] as number;
+    if (opaque) {
+      rgb[q] = r;
+      rgb[q + 1] = g;
+      rgb[q + 2] = b;
+      continue;
+    }
+    const a = (data[p + 3] as number) / 255;
+    rgb[q] = br + a * (r - br);
+    rgb[q + 1] = bg + a * (g - bg);
+    rgb[q + 2] = bb + a * (b - bb);
+  }
 }

@@ -1,6 +1,11 @@
 /**
  * Image reference (URL, file path or base64) → tensor, with every limit applied:
  * bytes, time, redirects, addresses, pixels, frames.
+ *
+ * Known limit of the address guard: the host is resolved (Deno.resolveDns) apart from
+ * the connection fetch makes, so a DNS server that answers differently the second time
+ * (rebinding) is not caught; names only in /etc/hosts do not resolve and are skipped
+ * as "fetch_failed".
  * @module
  */
 

@@ -10,8 +10,9 @@
  * - Bundle: {@linkcode loadBundle} checks manifest fields, sha256 of every file, ONNX
  *   input/output names and shapes and the keyword vocabulary, and throws one
  *   EncodeError listing every problem.
- * - Encoders: {@linkcode createEncoders} runs the four graphs with onnxruntime-web on
- *   WebGPU (a real GPU adapter) or wasm. `product.encode` returns, in input order, a
+ * - Encoders: {@linkcode createEncoders} runs the four graphs on WebGPU
+ *   (onnxruntime-web, real GPU adapters only under "auto"), natively on the CPU
+ *   (onnxruntime-node; needs --allow-ffi) or on wasm (onnxruntime-web). `product.encode` returns, in input order, a
  *   fused vector with its modality weights per product (image weight exactly 0 when
  *   there is no image); `query.encode` returns keyword-enhanced query vectors and the
  *   vocabulary terms found. Runs are serialised per session; a call checks its signal
