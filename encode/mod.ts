@@ -12,9 +12,9 @@
  *   EncodeError listing every problem.
  * - Encoders: {@linkcode createEncoders} runs the four graphs on WebGPU
  *   (onnxruntime-web, real GPU adapters only under "auto"), natively on the CPU
- *   (onnxruntime-node; needs --allow-ffi) or on wasm (onnxruntime-web). `product.encode` returns, in input order, a
- *   fused vector with its modality weights per product (image weight exactly 0 when
- *   there is no image); `query.encode` returns keyword-enhanced query vectors and the
+ *   (onnxruntime-node; needs --allow-ffi) or on wasm (onnxruntime-web).
+ *   `product.encode` returns, in input order, a fused vector with its modality
+ *   weights per product (image weight exactly 0 when there is no image); `query.encode` returns keyword-enhanced query vectors and the
  *   vocabulary terms found. Runs are serialised per session; a call checks its signal
  *   before and after each run and rejects with the signal's reason when aborted.
  * - Text: {@linkcode textFeatures} (hashed n-grams), {@linkcode KeywordMatcher} and
