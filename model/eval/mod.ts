@@ -1,0 +1,46 @@
+/**
+ * Retrieval evaluation of a MAKE bundle against baselines, through the service's own
+ * encode, index and serve code.
+ *
+ * Input: products (upsert events), queries with relevant ids (and optionally the
+ * relevant products whose colour is only in the image), a bundle folder. Output: per
+ * system and query group (all, 1/2/3/4+ words, colour in image only) the mean capped
+ * recall@10 and @100, MRR@10 and nDCG@10, as a report object and Markdown tables.
+ * Errors: malformed input files throw SyntaxError or RangeError; bundle problems throw
+ * the encode stage's EncodeError; an unreadable image is counted as skipped (the product
+ * is then encoded from its title, as the service does); an aborted signal rejects with
+ * its reason.
+ * @module
+ */
+
+export { Bm25Titles, foldPlural, type TitleDoc } from "./bm25.ts";
+export {
+  type EvalProduct,
+  type EvalQuery,
+  parseProducts,
+  parseQueries,
+  parseSplit,
+} from "./data.ts";
+export {
+  meanMetrics,
+  METRIC_NAMES,
+  mrrAt,
+  ndcgAt,
+  type QueryMetrics,
+  queryMetrics,
+  recallAt,
+} from "./metrics.ts";
+export {
+  formatTables,
+  type GroupName,
+  type GroupResult,
+  GROUPS,
+  scoreSystem,
+  type SystemResult,
+} from "./report.ts";
+export {
+  type EvalReport,
+  runEvaluation,
+  type RunOptions,
+  SYSTEMS,
+} from "./run.ts";

@@ -1,0 +1,122 @@
+/**
+ * Scores ranked lists per query and aggregates them by query group: all queries, by
+ * word count (1, 2, 3, 4+), and "colour in image only".
+ */
+
+import {
+  meanMetrics,
+  METRIC_NAMES,
+  type QueryMetrics,
+  queryMetrics,
+} from "./metrics.ts";
+import type { EvalQuery } from "./data.ts";
+
+/** Query groups in table order. */
+export const GROUPS = [
+  "all",
+  "1 word",
+  "2 words",
+  "3 words",
+  "4+ words",
+  "colour in image only",
+] as const;
+
+/** A query group. */
+export type GroupName = typeof GROUPS[number];
+
+/** Mean metrics of one group. */
+export interface GroupResult {
+  readonly queries: number;
+  readonly metrics: QueryMetrics;
+}
+
+/** Results of one system. */
+export interface SystemResult {
+  readonly system: string;
+  readonly groups: Readonly<Record<GroupName, GroupResult>>;
+}
+
+function wordGroup(query: string): GroupName {
+  const n = query.trim().split(/\s+/).length;
+  return n <= 1
+    ? "1 word"
+    : n === 2
+    ? "2 words"
+    : n === 3
+    ? "3 words"
+    : "4+ words";
+}
+
+/**
+ * Scores one system. "colour in image only" keeps the queries with imageOnly products,
+ * drops the other relevant products from the ranking and scores against imageOnly: can
+ * the system find the products whose colour no title mentions?
+ */
+export function scoreSystem(
+  system: string,
+  queries: readonly EvalQuery[],
+  ranked: readonly (readonly string[])[],
+): SystemResult {
+  if (ranked.length !== queries.length) {
+    throw new RangeError(
+      `Cannot score "${system}": ${ranked.length} rankings for ${queries.length} queries`,
+    );
+  }
+  const rows: Record<GroupName, QueryMetrics[]> = Object.fromEntries(
+    GROUPS.map((g) => [g, []]),
+  ) as unknown as Record<GroupName, QueryMetrics[]>;
+  queries.forEach((q, i) => {
+    const list = ranked[i] ?? [];
+    const m = queryMetrics(list, q.relevant);
+    rows.all.push(m);
+    rows[wordGroup(q.query)].push(m);
+    if (q.imageOnly.length > 0) {
+      const target = new Set(q.imageOnly);
+      const others = new Set(q.relevant.filter((id) => !target.has(id)));
+      rows["colour in image only"].push(
+        queryMetrics(list.filter((id) => !others.has(id)), q.imageOnly),
+      );
+    }
+  });
+  const groups = Object.fromEntries(
+    GROUPS.map((
+      g,
+    ) => [g, { queries: rows[g].length, metrics: meanMetrics(rows[g]) }]),
+  );
+  return { system, groups: groups as Record<GroupName, GroupResult> };
+}
+
+const pct = (x: number) => (100 * x).toFixed(1);
+const HEADERS = ["R@10", "R@100", "MRR@10", "nDCG@10"];
+
+/** A Markdown table per group: one row per system, metrics in percent. */
+export function formatTables(
+  results: readonly SystemResult[],
+  groups: readonly GroupName[] = GROUPS,
+): string {
+  const width = Math.max(6, ...results.map((r) => r.system.length));
+  const out: string[] = [];
+  for (const g of groups) {
+    const n = results[0]?.groups[g].queries ?? 0;
+    out.push(`\n${g} (${n} queries)\n`);
+    out.push(
+      `| ${"system".padEnd(width)} | ${
+        HEADERS.map((h) => h.padStart(7)).join(" | ")
+      } |`,
+    );
+    out.push(
+      `|${"-".repeat(width + 2)}|${
+        HEADERS.map(() => "-".repeat(8) + ":").join("|")
+      }|`,
+    );
+    for (const r of results) {
+      const m = r.groups[g].metrics;
+      out.push(
+        `| ${r.system.padEnd(width)} | ${
+          METRIC_NAMES.map((k) => pct(m[k]).padStart(7)).join(" | ")
+        } |`,
+      );
+    }
+  }
+  return out.join("\n") + "\n";
+}

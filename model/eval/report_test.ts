@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { formatTables, scoreSystem } from "./report.ts";
+import type { EvalQuery } from "./data.ts";
+
+const queries: EvalQuery[] = [
+  { qid: "1", query: "dress", relevant: ["a", "b"], imageOnly: [] },
+  { qid: "2", query: "red dress", relevant: ["a", "c"], imageOnly: ["c"] },
+];
+
+Deno.test("scoreSystem() groups by word count and scores image-only colour queries", () => {
+  const r = scoreSystem("s", queries, [["a", "x", "b"], ["a", "x", "c"]]);
+  assert.equal(r.groups.all.queries, 2);
+  assert.equal(r.groups["1 word"].queries, 1);
+  assert.equal(r.groups["2 words"].queries, 1);
+  assert.equal(r.groups["3 words"].queries, 0);
+  // "red dress": "a" (colour in title) is removed, so "c" moves to rank 2
+  assert.equal(r.groups["colour in image only"].queries, 1);
+  assert.equal(r.groups["colour in image only"].metrics.mrr10, 1 / 2);
+  assert.equal(r.groups["1 word"].metrics.recall10, 1);
+  assert.equal(r.groups.all.metrics.mrr10, 1);
+});
+
+Deno.test("scoreSystem() rejects a ranking count mismatch", () => {
+  assert.throws(() => scoreSystem("s", queries, [[]]), RangeError);
+});
+
+Deno.test("formatTables() prints one row per system in percent", () => {
+  const text = formatTables([scoreSystem("bm25", queries, [["a"], ["c"]])], [
+    "all",
+  ]);
+  assert.match(text, /all \(2 queries\)/);
+  // capped recall: ["a"] finds 1 of 2 for "dress", ["c"] 1 of 2 for "red dress"
+  assert.match(
+    text,
+    /\| bm25 +\| +50\.0 \| +50\.0 \| +100\.0 \| +61\.3 \|/,
+  );
+});

@@ -1,0 +1,113 @@
+/**
+ * Evaluates a model bundle against baselines through the service's own code:
+ *   deno task eval --products FILE --queries FILE [--model DIR] [--split NAME]
+ *     [--splits FILE] [--image-base DIR] [--json FILE] [--device auto|wasm|native|webgpu]
+ * --split restricts the products to one split of splits.json (default: the splits.json
+ * beside the products file), so relevance lists cover every indexed product. Relative
+ * image paths are read from --image-base (default: the products file's folder when the
+ * first image is found there, else the working directory). Prints Markdown tables on
+ * stdout and progress on stderr; --json writes the full report.
+ */
+
+import { parseArgs } from "node:util";
+import process from "node:process";
+import { dirname, join } from "node:path";
+import type { EncoderDevice } from "../encode/mod.ts";
+import {
+  formatTables,
+  parseProducts,
+  parseQueries,
+  parseSplit,
+  runEvaluation,
+} from "../model/eval/mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    products: { type: "string" },
+    queries: { type: "string" },
+    model: { type: "string", default: "model/default" },
+    split: { type: "string" },
+    splits: { type: "string" },
+    "image-base": { type: "string" },
+    json: { type: "string" },
+    device: { type: "string", default: "auto" },
+  },
+});
+if (!values.products || !values.queries) {
+  throw new TypeError(
+    "Cannot evaluate: --products FILE and --queries FILE are required",
+  );
+}
+const DEVICES = ["auto", "wasm", "native", "webgpu"];
+if (!DEVICES.includes(values.device)) {
+  throw new RangeError(
+    `Cannot evaluate: --device must be one of ${
+      DEVICES.join(", ")
+    }, got "${values.device}"`,
+  );
+}
+
+let products = parseProducts(
+  await Deno.readTextFile(values.products),
+  values.products,
+);
+if (values.split) {
+  const file = values.splits ?? join(dirname(values.products), "splits.json");
+  const keep = new Set(
+    parseSplit(await Deno.readTextFile(file), values.split, file),
+  );
+  products = products.filter((p) => keep.has(p.id));
+}
+const queries = parseQueries(
+  await Deno.readTextFile(values.queries),
+  values.queries,
+);
+const known = new Set(products.map((p) => p.id));
+const unknown = queries.flatMap((q) => q.relevant).filter((id) =>
+  !known.has(id)
+);
+if (unknown.length > 0) {
+  throw new RangeError(
+    `Cannot evaluate: ${unknown.length} relevant ids are not among the products (e.g. "${
+      unknown[0]
+    }"); wrong --split?`,
+  );
+}
+
+async function imageBase(): Promise<string> {
+  if (values["image-base"]) return values["image-base"];
+  const first = products.find((p) => p.image && "path" in p.image)?.image;
+  const dir = dirname(values.products ?? ".");
+  if (!first || !("path" in first)) return dir;
+  try {
+    await Deno.stat(join(dir, first.path));
+    return dir;
+  } catch {
+    return Deno.cwd(); // paths relative to the working directory, as the service reads them
+  }
+}
+
+const report = await runEvaluation({
+  products,
+  queries,
+  modelDir: values.model,
+  imageBaseDir: await imageBase(),
+  device: values.device as EncoderDevice,
+  onProgress: (line) => process.stderr.write(`\r${line}   `),
+});
+process.stderr.write("\n");
+process.stdout.write(
+  `model ${report.model.name} ${report.model.version} (${report.model.dir}), device ${report.device}\n` +
+    `${report.products} products (${report.productsWithImage} with a usable image), ${report.queries} queries\n` +
+    `images skipped: ${JSON.stringify(report.imagesSkipped)}; timings ms: ${
+      JSON.stringify(report.timingsMs)
+    }\n` +
+    formatTables(report.results),
+);
+if (report.warnings.length > 0) {
+  process.stderr.write(`app warnings:\n${report.warnings.join("\n")}\n`);
+}
+if (values.json) {
+  await Deno.writeTextFile(values.json, JSON.stringify(report, null, 2) + "\n");
+}
