@@ -27,16 +27,9 @@ export class SerialSession {
   #tail: Promise<unknown> = Promise.resolve();
   #released = false;
 
-  readonly #yieldFirst: boolean;
-
-  private constructor(
-    session: Ort.InferenceSession,
-    label: string,
-    yieldFirst: boolean,
-  ) {
+  private constructor(session: Ort.InferenceSession, label: string) {
     this.#session = session;
     this.#label = label;
-    this.#yieldFirst = yieldFirst;
   }
 
   /**
@@ -49,12 +42,6 @@ export class SerialSession {
     options: {
       label: string;
       sessionOptions: SessionOptions;
-      /**
-       * Let timers and I/O run before each run. onnxruntime-web runs on this thread
-       * and resolves through microtasks only, so back-to-back runs otherwise starve
-       * the event loop (measured: 1 timer tick in 3 s of wasm encoding).
-       */
-      yieldFirst: boolean;
     },
   ): Promise<SerialSession> {
     const providers = (options.sessionOptions.executionProviders ?? [])
@@ -64,7 +51,7 @@ export class SerialSession {
         graphOptimizationLevel: "all",
         ...options.sessionOptions,
       });
-      return new SerialSession(session, options.label, options.yieldFirst);
+      return new SerialSession(session, options.label);
     } catch (err: unknown) {
       throw new EncodeError(
         `Cannot create session for "${options.label}" on ${providers}: ${
@@ -98,9 +85,6 @@ export class SerialSession {
     feeds: Record<string, OrtTensor>,
     signal: AbortSignal | undefined,
   ): Promise<Record<string, OrtTensor>> {
-    if (this.#yieldFirst) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
     signal?.throwIfAborted();
     if (this.#released) {
       throw new EncodeError(

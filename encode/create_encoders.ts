@@ -62,7 +62,6 @@ export async function createEncoders(
     const session = await SerialSession.create(ort, bundle.graphs[key], {
       label,
       sessionOptions,
-      yieldFirst: resolved.device !== "native",
     });
     sessions.push(session);
     return session;
@@ -84,7 +83,16 @@ export async function createEncoders(
     return {
       device: resolved.device,
       deviceReason: resolved.reason,
-      product: createProductEncoder({ ort, manifest, title, image, fusion }),
+      product: createProductEncoder({
+        ort,
+        manifest,
+        title,
+        image,
+        fusion,
+        // onnxruntime-web runs on this thread and resolves through microtasks only:
+        // back-to-back batches starved timers and I/O (1 timer tick in 3 s measured).
+        yieldFirst: resolved.device !== "native",
+      }),
       query: createQueryEncoder({ ort, manifest, keywords, query }),
       async [Symbol.asyncDispose]() {
         await Promise.all(sessions.map((s) => s.release()));

@@ -1,6 +1,7 @@
 /**
  * Encoder throughput per device (wasm, native, WebGPU when an adapter exists) for
- * the product encoder (title + image + fusion) and the query encoder, batch 1 and 16.
+ * the product encoder (title + image + fusion), the query encoder, and the image and
+ * title towers alone (issue 6 item 7), batch 1 and 16.
  * Uses model/default when present, else a random bundle of the default sizes.
  * Run: deno bench -A encode/encoder_bench.ts   (items/s = iter/s × batch)
  * @module
@@ -16,7 +17,8 @@ import {
 import type { ImageTensor } from "../types.ts";
 import { loadBundle, type ModelBundle } from "./load_bundle.ts";
 import { createEncoders, type Encoders } from "./create_encoders.ts";
-import { probeGpu } from "./_device.ts";
+import { probeGpu, resolveDevice } from "./_device.ts";
+import { SerialSession } from "./_serial_session.ts";
 
 async function benchBundle(): Promise<ModelBundle> {
   const shipped = join(import.meta.dirname ?? ".", "..", "model", "default");
@@ -96,6 +98,50 @@ for (const batch of [1, 16]) {
       ...slow,
       async fn() {
         await enc.query.encode(texts);
+      },
+    });
+  }
+}
+
+/** The image and title towers alone, without text features or fusion. */
+for (const device of devices) {
+  const resolved = await resolveDevice(device, 1);
+  const open = (key: "image" | "title") =>
+    SerialSession.create(resolved.ort, bundle.graphs[key], {
+      label: key,
+      sessionOptions: resolved.sessionOptions,
+    });
+  const imageTower = await open("image");
+  const titleTower = await open("title");
+  const T = bundle.manifest.text.maxTokens;
+  for (const batch of [1, 16]) {
+    const pixels = new Float32Array(batch * 3 * width * height).fill(0.1);
+    const ids = Int32Array.from({ length: batch * T }, (_, i) => (i % 97) + 1);
+    const slow = device === "webgpu" && gpu.fallback ? { n: 4, warmup: 1 } : {};
+    Deno.bench({
+      name: `image tower b${batch} ${device}`,
+      group: `image tower batch ${batch}`,
+      baseline: device === "wasm",
+      ...slow,
+      async fn() {
+        const tensor = new resolved.ort.Tensor("float32", pixels, [
+          batch,
+          3,
+          height,
+          width,
+        ]);
+        await imageTower.run({ pixels: tensor });
+      },
+    });
+    Deno.bench({
+      name: `title tower b${batch} ${device}`,
+      group: `title tower batch ${batch}`,
+      baseline: device === "wasm",
+      ...slow,
+      async fn() {
+        await titleTower.run({
+          ids: new resolved.ort.Tensor("int32", ids, [batch, T]),
+        });
       },
     });
   }

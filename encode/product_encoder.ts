@@ -54,6 +54,8 @@ export interface ProductSessions {
   readonly title: SerialSession;
   readonly image: SerialSession;
   readonly fusion: SerialSession;
+  /** Let timers and I/O run before each batch (for runtimes on this thread). */
+  readonly yieldFirst: boolean;
 }
 
 /** Creates a product encoder over already-created sessions. */
@@ -66,6 +68,7 @@ export function createProductEncoder(s: ProductSessions): ProductEncoder {
       validateBatch(batch, s.manifest);
       if (batch.length === 0) return [];
       const { signal } = options;
+      if (s.yieldFirst) await new Promise((resolve) => setTimeout(resolve, 0));
       const titles = await runTitles(s, batch, signal);
       const images = await runImages(s, batch, signal);
       const n = batch.length;
