@@ -37,7 +37,7 @@ export interface ImageConfig {
   readonly maxBytes: number;
   /** Total time allowed to fetch one image URL. @default 5000 */
   readonly timeoutMs: number;
-  /** Largest decoded image (width × height) accepted. @default 40000000 */
+  /** Largest decoded image (width × height) accepted. @default 25000000 */
   readonly maxPixels: number;
   /** Fetch images from loopback, private and link-local addresses. @default false */
   readonly allowPrivateNetwork: boolean;
@@ -51,8 +51,8 @@ export interface ImageConfig {
 export interface EncoderConfig {
   /** Model bundle folder. @default "model/default" */
   readonly modelDir: string;
-  /** Execution device. @default "auto" */
-  readonly device: "auto" | "webgpu" | "wasm";
+  /** Execution device: "auto" picks WebGPU on a real GPU, else native CPU, else wasm. @default "auto" */
+  readonly device: "auto" | "webgpu" | "native" | "wasm";
   /** Products encoded per batch at most. @default 32 */
   readonly maxBatchSize: number;
   /** Longest a product waits for its batch to fill. @default 20 */
@@ -61,7 +61,7 @@ export interface EncoderConfig {
 
 /** Vector index parameters. */
 export interface IndexConfig {
-  /** HNSW graph degree. @default 32 */
+  /** HNSW graph degree. @default 16 */
   readonly connectivity: number;
   /** Candidate list size while inserting. @default 128 */
   readonly expansionAdd: number;
@@ -187,7 +187,11 @@ export const ENV_VARS: readonly EnvVar[] = [
     help: "Images fetched/decoded at once",
   },
   { name: "MODEL_DIR", default: "model/default", help: "Model bundle folder" },
-  { name: "ENCODER_DEVICE", default: "auto", help: "auto | webgpu | wasm" },
+  {
+    name: "ENCODER_DEVICE",
+    default: "auto",
+    help: "auto | webgpu | native | wasm",
+  },
   {
     name: "ENCODE_MAX_BATCH",
     default: "32",
@@ -198,7 +202,7 @@ export const ENV_VARS: readonly EnvVar[] = [
     default: "20",
     help: "Longest wait for a batch to fill",
   },
-  { name: "INDEX_CONNECTIVITY", default: "32", help: "HNSW degree" },
+  { name: "INDEX_CONNECTIVITY", default: "16", help: "HNSW degree" },
   {
     name: "INDEX_EXPANSION_ADD",
     default: "128",
@@ -261,7 +265,7 @@ export function loadConfig(
   const images: ImageConfig = {
     maxBytes: r.int("IMAGE_MAX_BYTES", 10 * 1024 * 1024, 1024, 1024 ** 3),
     timeoutMs: r.int("IMAGE_TIMEOUT_MS", 5_000, 10, 600_000),
-    maxPixels: r.int("IMAGE_MAX_PIXELS", 40_000_000, 1, 1_000_000_000),
+    maxPixels: r.int("IMAGE_MAX_PIXELS", 25_000_000, 1, 1_000_000_000),
     allowPrivateNetwork: r.bool("IMAGE_ALLOW_PRIVATE_NETWORK", false),
     baseDir: r.str("IMAGE_BASE_DIR", "."),
     concurrency: r.int("IMAGE_CONCURRENCY", 4, 1, 256),
@@ -270,14 +274,14 @@ export function loadConfig(
     modelDir: r.str("MODEL_DIR", "model/default"),
     device: r.oneOf(
       "ENCODER_DEVICE",
-      ["auto", "webgpu", "wasm"] as const,
+      ["auto", "webgpu", "native", "wasm"] as const,
       "auto",
     ),
     maxBatchSize: r.int("ENCODE_MAX_BATCH", 32, 1, 1024),
     maxWaitMs: r.int("ENCODE_MAX_WAIT_MS", 20, 0, 60_000),
   };
   const index: IndexConfig = {
-    connectivity: r.int("INDEX_CONNECTIVITY", 32, 2, 256),
+    connectivity: r.int("INDEX_CONNECTIVITY", 16, 2, 256),
     expansionAdd: r.int("INDEX_EXPANSION_ADD", 128, 1, 10_000),
     expansionSearch: r.int("INDEX_EXPANSION_SEARCH", 128, 1, 10_000),
     quantization: r.oneOf(

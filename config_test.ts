@@ -50,7 +50,7 @@ Deno.test("loadConfig() reports every problem at once", () => {
   assert.match(err.message, /PORT must be an integer: got "http"/);
   assert.match(
     err.message,
-    /ENCODER_DEVICE must be one of auto, webgpu, wasm: got "tpu"/,
+    /ENCODER_DEVICE must be one of auto, webgpu, native, wasm: got "tpu"/,
   );
   assert.match(
     err.message,

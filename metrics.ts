@@ -64,6 +64,12 @@ export const LATENCY_MS_BUCKETS: readonly number[] = [
 /** Holds metric families by name. */
 export class Metrics {
   #families = new Map<string, Family>();
+  #collectors: Array<() => void> = [];
+
+  /** Runs `collect` before every {@linkcode render}, to refresh gauges read from elsewhere. */
+  onCollect(collect: () => void): void {
+    this.#collectors.push(collect);
+  }
 
   /** A counter named `name` (created on first use). */
   counter(name: string, help: string): Counter {
@@ -137,6 +143,7 @@ export class Metrics {
 
   /** Prometheus text exposition format, version 0.0.4. */
   render(): string {
+    for (const collect of this.#collectors) collect();
     const out: string[] = [];
     for (const [name, f] of this.#families) {
       out.push(

@@ -13,6 +13,10 @@ export class Channel<T> implements AsyncIterable<T> {
     }
   }
 
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   close(): void {
     this.#closed = true;
     for (const w of this.#waiters.splice(0)) {

@@ -19,7 +19,12 @@ export {
   type PipelineSummary,
   runPipeline,
 } from "./runner.ts";
-export { batches, type BatchOptions, mapOrdered } from "./streams.ts";
+export {
+  batches,
+  type BatchOptions,
+  mapOrdered,
+  stoppable,
+} from "./streams.ts";
 export { type Clock, ManualClock, systemClock } from "./clock.ts";
 export {
   Checkpointer,

@@ -47,7 +47,7 @@ export interface PipelineDeps {
   encode(
     batch: ReadonlyArray<{ title: string; image: ImageTensor | null }>,
   ): Promise<ReadonlyArray<{ vector: Float32Array; weights: ModalityWeights }>>;
-  /** The live index; read once per batch so a swap between batches is safe. */
+  /** The live index; read again for every event, so a live swap never loses a write. */
   index(): PipelineIndex;
   deadLetter(
     message: SourceMessage,
@@ -207,9 +207,9 @@ async function applyBatch(
     state.m.encodeMs.observe(deps.clock.now() - encodeStarted);
   }
   const vectors = new Map(upserts.map((p, i) => [p, encoded[i]!]));
-  const index = deps.index();
   for (const item of batch) {
-    await applyOne(deps, index, item, vectors.get(item), state);
+    // Read the live index per event: a swap may happen while a dead-letter send is awaited.
+    await applyOne(deps, deps.index(), item, vectors.get(item), state);
   }
 }
 

@@ -119,3 +119,23 @@ export async function* batches<T>(
     if (!done) await it.return?.();
   }
 }
+
+/**
+ * Passes `input` through until `signal` aborts, then ends (without closing `input`, so a
+ * source can still commit after the pipeline has drained).
+ */
+export async function* stoppable<T>(
+  input: AsyncIterable<T>,
+  signal: AbortSignal,
+): AsyncGenerator<T> {
+  if (signal.aborted) return;
+  const it = input[Symbol.asyncIterator]();
+  const stopped = new Promise<Timeout>((resolve) => {
+    signal.addEventListener("abort", () => resolve(TIMEOUT), { once: true });
+  });
+  while (true) {
+    const r = await Promise.race([it.next(), stopped]);
+    if (r === TIMEOUT || r.done) return;
+    yield r.value;
+  }
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { batches, mapOrdered } from "./streams.ts";
+import { batches, mapOrdered, stoppable } from "./streams.ts";
 import { ManualClock } from "./clock.ts";
 import { Channel, settle } from "./_channel_test_util.ts";
 
@@ -123,4 +123,20 @@ Deno.test("batches() pulls from the input only when asked", async () => {
   await settle();
   assert.ok(src.pulls <= 6, `pulled ${src.pulls} items for one batch of 5`);
   await it.return?.(undefined);
+});
+
+Deno.test("stoppable() ends when its signal aborts, without closing the input", async () => {
+  const src = new Channel<number>();
+  const ac = new AbortController();
+  const out: number[] = [];
+  src.push(1, 2);
+  const run = (async () => {
+    for await (const v of stoppable(src, ac.signal)) out.push(v);
+  })();
+  await settle();
+  ac.abort();
+  await run;
+  assert.deepEqual(out, [1, 2]);
+  assert.equal(src.closed, false, "input was closed");
+  src.close();
 });

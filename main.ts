@@ -1,0 +1,65 @@
+/**
+ * `deno task ingest`: the product indexer and search service. Reads its configuration
+ * from the environment (see README), runs until SIGINT/SIGTERM, then shuts down
+ * gracefully. Exits 2 on a configuration error, 1 when the pipeline fails.
+ * @module
+ */
+import { loadConfig, redactConfig } from "./config.ts";
+import { ConfigError } from "./errors.ts";
+import { createJsonLogger } from "./log.ts";
+import { startService } from "./service/mod.ts";
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    createJsonLogger().error("config_invalid", { problems: err.problems });
+    return 2;
+  }
+  const log = createJsonLogger({ level: config.logLevel });
+  log.info("config", { config: redactConfig(config) });
+  const denied = deniedPaths(config.dataDir);
+  if (denied.length > 0) {
+    log.error("permission_denied", {
+      problems: denied,
+      hint:
+        "put DATA_DIR under ./data, or run main.ts with --allow-write (and --allow-read) for it",
+    });
+    return 2;
+  }
+  const shutdown = new AbortController();
+  const onSignal = () => shutdown.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  const service = await startService(config, { log });
+  const stopped = new Promise<void>((resolve) =>
+    shutdown.signal.addEventListener("abort", () => resolve())
+  );
+  const failed = await Promise.race([
+    stopped.then(() => false),
+    service.done.then(() => false, () => true),
+  ]);
+  await service.stop();
+  Deno.removeSignalListener("SIGINT", onSignal);
+  Deno.removeSignalListener("SIGTERM", onSignal);
+  return failed ? 1 : 0;
+}
+
+/** Problems with the permissions the data dir needs, checked before anything starts. */
+function deniedPaths(dataDir: string): string[] {
+  const problems: string[] = [];
+  for (const name of ["read", "write"] as const) {
+    if (
+      Deno.permissions.querySync({ name, path: dataDir }).state !== "granted"
+    ) {
+      problems.push(
+        `Cannot use DATA_DIR "${dataDir}": no ${name} permission for it`,
+      );
+    }
+  }
+  return problems;
+}
+
+if (import.meta.main) Deno.exit(await main());

@@ -1,0 +1,8 @@
+/**
+ * The composition layer: wires config into every stage and runs them as one service.
+ * Only `main.ts` and tests use it. Input: a resolved `Config`. Output: a running
+ * {@linkcode Service} (HTTP URL, live index, metrics). On a start-up failure everything
+ * started so far is stopped and the error is rethrown; `stop()` shuts down gracefully.
+ * @module
+ */
+export { type Service, type ServiceOptions, startService } from "./start.ts";
