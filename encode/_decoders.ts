@@ -6,6 +6,7 @@
 
 import { GIF, Image } from "imagescript";
 import decodeMozJpeg, { init as initMozJpeg } from "@jsquash/jpeg/decode.js";
+import { DecodeError } from "../errors.ts";
 import type { ImageFormat } from "./_image_header.ts";
 
 /** Decoded pixels, RGBA 8-bit, row-major. */
@@ -46,11 +47,26 @@ export const imagescriptDecoder: Decoder = {
 
 let mozJpegReady: Promise<void> | undefined;
 
-/** Emscripten prints libjpeg warnings to the console; keep them out of our logs. */
-function initQuietMozJpeg(): Promise<void> {
-  const quiet = () => {};
-  const options = { noInitialRun: true, print: quiet, printErr: quiet };
-  mozJpegReady ??= initMozJpeg(options);
+/** A valid 1×1 JPEG: the codec must decode it, or it failed to load. */
+const PROBE_JPEG =
+  "/9j/4AAQSkZJRgABAgAAAQABAAD/wAARCAABAAEDAREAAhEBAxEB/9sAQwD//////////////////////////////////////////////////////////////////////////////////////9sAQwH//////////////////////////////////////////////////////////////////////////////////////8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwAoA//Z";
+
+/**
+ * Loads the codec once, with libjpeg's console warnings silenced, and proves it
+ * works on a known image, so a codec that cannot load (e.g. no read permission
+ * for its wasm file) is a DecodeError rather than every JPEG being "decode_failed".
+ */
+function initMozJpegOnce(): Promise<void> {
+  mozJpegReady ??= (async () => {
+    const quiet = () => {};
+    await initMozJpeg({ noInitialRun: true, print: quiet, printErr: quiet });
+    const probe = Uint8Array.from(atob(PROBE_JPEG), (c) => c.charCodeAt(0));
+    try {
+      await decodeMozJpeg(probe.buffer, { preserveOrientation: false });
+    } catch (err: unknown) {
+      throw new DecodeError("Cannot load the MozJPEG codec", { cause: err });
+    }
+  })();
   return mozJpegReady;
 }
 
@@ -59,7 +75,7 @@ export const mozJpegDecoder: Decoder = {
   name: "mozjpeg",
   formats: ["jpeg"],
   async decode(bytes) {
-    await initQuietMozJpeg();
+    await initMozJpegOnce();
     const copy = bytes.slice().buffer; // the codec wants a whole ArrayBuffer
     let image: ImageData;
     try {

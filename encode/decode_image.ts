@@ -4,6 +4,7 @@
  */
 
 import type { ImageTensor } from "../types.ts";
+import { DecodeError } from "../errors.ts";
 import type { ImageSpec } from "./bundle_manifest.ts";
 import { type Decoder, DEFAULT_DECODERS } from "./_decoders.ts";
 import { type ImageFormat, readImageHeader } from "./_image_header.ts";
@@ -63,6 +64,7 @@ export function skipped(reason: ImageSkipReason, detail: string): ImageResult {
  * declared size; composites alpha on `spec.background`, resizes by area averaging to
  * `spec.width` × `spec.height` and normalises with `spec.mean`/`spec.std` (CHW).
  * Never throws for bad bytes: returns `{ kind: "skipped" }`.
+ * @throws {DecodeError} when a codec cannot load at all (not a per-image problem)
  */
 export async function decodeImage(
   bytes: Uint8Array,
@@ -112,6 +114,7 @@ async function decodeWith(
       }
       return { kind: "ok", tensor: toImageTensor(image, spec), format };
     } catch (err: unknown) {
+      if (err instanceof DecodeError) throw err; // a codec that cannot work at all
       const message = err instanceof Error ? err.message : String(err);
       failures.push(`${decoder.name}: ${message}`);
     }

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { decodeImage, type ImageResult } from "./decode_image.ts";
-import { imagescriptDecoder, mozJpegDecoder } from "./_decoders.ts";
+import {
+  type Decoder,
+  imagescriptDecoder,
+  mozJpegDecoder,
+} from "./_decoders.ts";
+import { DecodeError } from "../errors.ts";
 import { readImageHeader } from "./_image_header.ts";
 import type { ImageSpec } from "./bundle_manifest.ts";
 import { deflateSync } from "node:zlib";
@@ -203,6 +208,32 @@ Deno.test("decodeImage() skips truncated, unknown and empty bytes with reasons",
       JSON.stringify(result),
     );
   }
+});
+
+Deno.test("decodeImage() tries the next decoder, but a codec that cannot load throws", async () => {
+  const png = makePng(1, 1, 2, [0, 0, 0]);
+  const broken: Decoder = {
+    name: "broken",
+    formats: ["png"],
+    decode: () => Promise.reject(new Error("corrupt")),
+  };
+  const ok = await decodeImage(png, SPEC, {
+    decoders: [broken, imagescriptDecoder],
+  });
+  assert.equal(ok.kind, "ok");
+  const failed = await decodeImage(png, SPEC, { decoders: [broken] });
+  assert.equal(
+    failed.kind === "skipped" && failed.detail,
+    "png: broken: corrupt",
+  );
+  const unloadable: Decoder = {
+    ...broken,
+    decode: () => Promise.reject(new DecodeError("Cannot load codec")),
+  };
+  await assert.rejects(
+    decodeImage(png, SPEC, { decoders: [unloadable, imagescriptDecoder] }),
+    DecodeError,
+  );
 });
 
 Deno.test("readImageHeader() reads declared sizes and counts GIF frames", async () => {

@@ -64,6 +64,7 @@ const GLOBAL_TIMERS: Timers = {
  * Every per-image failure is a `{ kind: "skipped" }` value.
  * @throws {TypeError} when `ref` does not have exactly one of url, path, base64
  * @throws the signal's reason when `options.signal` aborts
+ * @throws {DecodeError} when a codec cannot load at all (not a per-image problem)
  */
 export async function loadImage(
   ref: ImageRef,
