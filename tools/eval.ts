@@ -14,6 +14,7 @@ import process from "node:process";
 import { dirname, join } from "node:path";
 import type { EncoderDevice } from "../encode/mod.ts";
 import {
+  formatSummary,
   formatTables,
   parseProducts,
   parseQueries,
@@ -97,13 +98,23 @@ const report = await runEvaluation({
   onProgress: (line) => process.stderr.write(`\r${line}   `),
 });
 process.stderr.write("\n");
+const { model } = report;
 process.stdout.write(
-  `model ${report.model.name} ${report.model.version} (${report.model.dir}), device ${report.device}\n` +
-    `${report.products} products (${report.productsWithImage} with a usable image), ${report.queries} queries\n` +
+  [
+    `model ${model.name} ${model.version} (${model.dir}), KE alpha ${model.alpha}, device ${report.device}`,
+    `${report.products} products (${report.productsWithImage} with a usable image), ${report.queries} queries`,
     `images skipped: ${JSON.stringify(report.imagesSkipped)}; timings ms: ${
       JSON.stringify(report.timingsMs)
-    }\n` +
+    }`,
+    "",
+    "recall@10 (capped) by query group:",
+    "",
+    formatSummary(report.results, "recall10"),
+    "nDCG@10 by query group:",
+    "",
+    formatSummary(report.results, "ndcg10"),
     formatTables(report.results),
+  ].join("\n"),
 );
 if (report.warnings.length > 0) {
   process.stderr.write(`app warnings:\n${report.warnings.join("\n")}\n`);

@@ -6,6 +6,7 @@
 
 /** A colour: canonical name, surface variants, family and rendering RGB. */
 export interface ColourDef {
+  /** Canonical colour id. */
   readonly id: string;
   /** Basic colour a shopper may search for instead ("navy" belongs to "blue"). */
   readonly family: string;
@@ -13,6 +14,7 @@ export interface ColourDef {
   readonly names: readonly string[];
   /** Surface forms used only in the unseen split. */
   readonly heldOut: readonly string[];
+  /** RGB used when rendering. */
   readonly rgb: readonly [number, number, number];
 }
 
@@ -79,8 +81,11 @@ export const COLOURS: readonly ColourDef[] = [
 
 /** A pattern with its surface forms. */
 export interface PatternDef {
+  /** Canonical pattern id. */
   readonly id: string;
+  /** Surface forms used in titles and queries. */
   readonly names: readonly string[];
+  /** Surface forms used only in the unseen split. */
   readonly heldOut: readonly string[];
 }
 
@@ -116,8 +121,11 @@ export const PATTERNS: readonly PatternDef[] = [
 
 /** A gender target with its surface forms. */
 export interface GenderDef {
+  /** Canonical gender id. */
   readonly id: string;
+  /** Surface forms used in queries. */
   readonly names: readonly string[];
+  /** Surface forms used in titles. */
   readonly titleNames: readonly string[];
 }
 

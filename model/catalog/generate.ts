@@ -43,12 +43,17 @@ export interface CatalogOptions {
 
 /** A generated product. */
 export interface CatalogProduct {
+  /** Product id ("p000042"). */
   readonly id: string;
+  /** Marketplace title. */
   readonly title: string;
+  /** Canonical attributes (ground truth of relevance). */
   readonly attrs: ProductAttrs;
+  /** The split the product belongs to. */
   readonly split: SplitName;
   /** False when the colour is only visible in the image. */
   readonly colourInTitle: boolean;
+  /** Image plan and file format, or null when the product has no image. */
   readonly image:
     | { readonly plan: ImagePlan; readonly format: ImageFormat }
     | null;
@@ -56,8 +61,11 @@ export interface CatalogProduct {
 
 /** A generated query with its relevant products. */
 export interface CatalogQuery {
+  /** Query id ("test-00042"). */
   readonly qid: string;
+  /** Query text, 1–4 words. */
   readonly query: string;
+  /** Canonical constraints the relevant products satisfy. */
   readonly constraints: QueryConstraints;
   /** Every product of the split that satisfies the constraints, in id order. */
   readonly relevant: readonly string[];
@@ -67,9 +75,13 @@ export interface CatalogQuery {
 
 /** A whole catalogue. */
 export interface Catalog {
+  /** Seed it was generated from. */
   readonly seed: number;
+  /** Every product, in id order. */
   readonly products: readonly CatalogProduct[];
+  /** Product ids per split. */
   readonly splits: Readonly<Record<SplitName, readonly string[]>>;
+  /** Queries per split. */
   readonly queries: Readonly<Record<SplitName, readonly CatalogQuery[]>>;
 }
 

@@ -49,5 +49,17 @@ export {
   type WriteOptions,
   type WriteStats,
 } from "./write.ts";
-export { COLOURS, GENDERS, MATERIALS, PATTERNS } from "./attributes_table.ts";
-export { PRODUCT_TYPES } from "./types_table.ts";
+export {
+  type ColourDef,
+  COLOURS,
+  type GenderDef,
+  GENDERS,
+  MATERIALS,
+  type PatternDef,
+  PATTERNS,
+} from "./attributes_table.ts";
+export {
+  type Category,
+  PRODUCT_TYPES,
+  type ProductTypeDef,
+} from "./types_table.ts";

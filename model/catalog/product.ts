@@ -19,13 +19,21 @@ export type ImageFormat = "png" | "jpeg" | "gif";
 
 /** Canonical attributes of a product (the ground truth of relevance). */
 export interface ProductAttrs {
+  /** Canonical product type id. */
   readonly type: string;
+  /** Category of the type. */
   readonly category: string;
+  /** Canonical colour id. */
   readonly colour: string;
+  /** Colour family ("navy" → "blue"). */
   readonly colourFamily: string;
+  /** Pattern id ("solid", "striped", …). */
   readonly pattern: string;
+  /** Material id. */
   readonly material: string;
+  /** "women", "men", "kids" or "unisex". */
   readonly gender: string;
+  /** Brand name. */
   readonly brand: string;
 }
 
@@ -59,7 +67,9 @@ export interface ProductMix {
 
 /** Attributes forced on a product (demo catalogues need some red dresses). */
 export interface FixedAttrs {
+  /** Product type id to use. */
   readonly type?: string;
+  /** Colour id to use. */
   readonly colour?: string;
 }
 

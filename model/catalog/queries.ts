@@ -20,13 +20,21 @@ import { type Category, CATEGORY_WORDS } from "./types_table.ts";
 
 /** Canonical constraints of a query; a product is relevant when it meets all of them. */
 export interface QueryConstraints {
+  /** Product type id. */
   readonly type?: string;
+  /** Category id. */
   readonly category?: string;
+  /** Exact colour id. */
   readonly colour?: string;
+  /** Colour family. */
   readonly colourFamily?: string;
+  /** Pattern id. */
   readonly pattern?: string;
+  /** Material id. */
   readonly material?: string;
+  /** Gender ("unisex" products satisfy "women" and "men"). */
   readonly gender?: string;
+  /** Brand name. */
   readonly brand?: string;
 }
 

@@ -14,8 +14,11 @@ import { WEAR_SHAPES } from "./shapes_wear.ts";
 export interface ImagePlan {
   /** "product": the silhouette; "box" and "card": uninformative images. */
   readonly kind: "product" | "box" | "card";
+  /** Product type id (the silhouette drawn). */
   readonly typeId: string;
+  /** Body colour. */
   readonly rgb: readonly [number, number, number];
+  /** Pattern id painted on the body. */
   readonly pattern: string;
   /** Seed of this image's own random stream. */
   readonly seed: number;
@@ -23,7 +26,9 @@ export interface ImagePlan {
 
 /** An RGBA image. */
 export interface Bitmap {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
   /** RGBA bytes, row-major. */
   readonly data: Uint8ClampedArray;

@@ -27,14 +27,19 @@ export interface WriteOptions {
   readonly layout?: "full" | "demo";
   /** Called after every 500 images and at the end. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Stops writing between images; the call rejects with the reason. */
   readonly signal?: AbortSignal;
 }
 
 /** Figures about what was written. */
 export interface WriteStats {
+  /** Products written. */
   readonly products: number;
+  /** Images written by format and kind ("none": products without an image). */
   readonly images: Readonly<Record<string, number>>;
+  /** Total bytes of image files. */
   readonly imageBytes: number;
+  /** Queries written per split. */
   readonly queries: Readonly<Record<string, number>>;
 }
 

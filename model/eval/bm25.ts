@@ -8,7 +8,9 @@ import MiniSearch from "minisearch";
 
 /** A product as the baseline sees it. */
 export interface TitleDoc {
+  /** Product id. */
   readonly id: string;
+  /** Product title. */
   readonly title: string;
 }
 

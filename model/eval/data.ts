@@ -5,7 +5,9 @@
 
 /** A product to evaluate on. */
 export interface EvalProduct {
+  /** Product id. */
   readonly id: string;
+  /** Product title. */
   readonly title: string;
   /** The event's image reference, if any. */
   readonly image: { readonly url: string } | { readonly path: string } | {
@@ -15,8 +17,11 @@ export interface EvalProduct {
 
 /** A query with its relevant products. */
 export interface EvalQuery {
+  /** Query id. */
   readonly qid: string;
+  /** Query text. */
   readonly query: string;
+  /** Every relevant product id. */
   readonly relevant: readonly string[];
   /** Relevant products whose colour is only in the image (may be empty). */
   readonly imageOnly: readonly string[];

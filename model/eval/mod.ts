@@ -31,6 +31,7 @@ export {
   recallAt,
 } from "./metrics.ts";
 export {
+  formatSummary,
   formatTables,
   type GroupName,
   type GroupResult,
@@ -44,3 +45,4 @@ export {
   type RunOptions,
   SYSTEMS,
 } from "./run.ts";
+export type { EncoderDevice } from "../../encode/mod.ts";

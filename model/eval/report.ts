@@ -26,13 +26,17 @@ export type GroupName = typeof GROUPS[number];
 
 /** Mean metrics of one group. */
 export interface GroupResult {
+  /** Queries in the group. */
   readonly queries: number;
+  /** Mean metrics over those queries. */
   readonly metrics: QueryMetrics;
 }
 
 /** Results of one system. */
 export interface SystemResult {
+  /** System name. */
   readonly system: string;
+  /** Results per query group. */
   readonly groups: Readonly<Record<GroupName, GroupResult>>;
 }
 
@@ -119,4 +123,38 @@ export function formatTables(
     }
   }
   return out.join("\n") + "\n";
+}
+
+const SHORT: Readonly<Record<GroupName, string>> = {
+  "all": "all",
+  "1 word": "1 w",
+  "2 words": "2 w",
+  "3 words": "3 w",
+  "4+ words": "4+ w",
+  "colour in image only": "img colour",
+};
+
+/** One Markdown table of one metric: a row per system, a column per query group. */
+export function formatSummary(
+  results: readonly SystemResult[],
+  metric: keyof QueryMetrics = "recall10",
+): string {
+  const width = Math.max(6, ...results.map((r) => r.system.length));
+  const heads = GROUPS.map((g) =>
+    `${SHORT[g]} (${results[0]?.groups[g].queries ?? 0})`
+  );
+  const lines = [
+    `| ${"system".padEnd(width)} | ${heads.join(" | ")} |`,
+    `|${"-".repeat(width + 2)}|${
+      heads.map((h) => "-".repeat(h.length + 1) + ":").join("|")
+    }|`,
+    ...results.map((r) =>
+      `| ${r.system.padEnd(width)} | ${
+        GROUPS.map((g, i) =>
+          pct(r.groups[g].metrics[metric]).padStart(heads[i]?.length ?? 0)
+        ).join(" | ")
+      } |`
+    ),
+  ];
+  return lines.join("\n") + "\n";
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatTables, scoreSystem } from "./report.ts";
+import { formatSummary, formatTables, scoreSystem } from "./report.ts";
 import type { EvalQuery } from "./data.ts";
 
 const queries: EvalQuery[] = [
@@ -33,5 +33,20 @@ Deno.test("formatTables() prints one row per system in percent", () => {
   assert.match(
     text,
     /\| bm25 +\| +50\.0 \| +50\.0 \| +100\.0 \| +61\.3 \|/,
+  );
+});
+
+Deno.test("formatSummary() prints one metric per query group", () => {
+  const text = formatSummary(
+    [scoreSystem("bm25", queries, [["a"], ["c"]])],
+    "mrr10",
+  );
+  assert.match(
+    text,
+    /\| system \| all \(2\) \| 1 w \(1\) \| 2 w \(1\) \| 3 w \(0\) \| 4\+ w \(0\) \| img colour \(1\) \|/,
+  );
+  assert.match(
+    text,
+    /\| bm25 +\| +100\.0 \| +100\.0 \| +100\.0 \| +0\.0 \| +0\.0 \| +100\.0 \|/,
   );
 });

@@ -11,6 +11,7 @@ import {
   loadBundle,
   type QueryEmbedding,
 } from "../../encode/mod.ts";
+import type { VectorIndex } from "../../index/mod.ts";
 import { Bm25Titles } from "./bm25.ts";
 import type { EvalProduct, EvalQuery } from "./data.ts";
 import { embedProducts } from "./embed.ts";
@@ -20,7 +21,9 @@ import { buildIndex, rankByVectors } from "./systems.ts";
 
 /** Options of runEvaluation. */
 export interface RunOptions {
+  /** Products to index (every relevant id must be among them). */
   readonly products: readonly EvalProduct[];
+  /** Queries with their relevant ids. */
   readonly queries: readonly EvalQuery[];
   /** Model bundle folder. */
   readonly modelDir: string;
@@ -28,6 +31,7 @@ export interface RunOptions {
   readonly imageBaseDir: string;
   /** Encoder device. @default "auto" */
   readonly device?: EncoderDevice;
+  /** Aborts the run; it then rejects with the signal's reason. */
   readonly signal?: AbortSignal;
   /** Progress lines ("embed 640/890", …). */
   readonly onProgress?: (line: string) => void;
@@ -35,17 +39,26 @@ export interface RunOptions {
 
 /** What runEvaluation reports. */
 export interface EvalReport {
+  /** The bundle evaluated, with its Keyword Enhancement strength. */
   readonly model: {
     readonly dir: string;
     readonly name: string;
     readonly version: string;
+    readonly alpha: number;
   };
+  /** Encoder device used. */
   readonly device: string;
+  /** Products indexed. */
   readonly products: number;
+  /** Products whose image loaded and decoded. */
   readonly productsWithImage: number;
+  /** Images that did not load, by reason (those products are encoded from the title). */
   readonly imagesSkipped: Record<string, number>;
+  /** Queries scored. */
   readonly queries: number;
+  /** One entry per system, in {@linkcode SYSTEMS} order. */
   readonly results: SystemResult[];
+  /** Wall time of each phase. */
   readonly timingsMs: Record<string, number>;
   /** Warn/error lines logged by the served app (first 100). */
   readonly warnings: string[];
@@ -58,8 +71,8 @@ export const SYSTEMS = [
   "image tower",
   "fixed 0.5/0.5 fusion",
   "MAKE w/o KE",
-  "MAKE (MA + KE)",
-  "MAKE as served",
+  "MAKE + KE vector",
+  "MAKE + KE (served)",
 ] as const;
 
 async function encodeQueries(
@@ -70,25 +83,58 @@ async function encodeQueries(
 ): Promise<QueryEmbedding[]> {
   const out: QueryEmbedding[] = [];
   for (let i = 0; i < texts.length; i += 64) {
-    out.push(
-      ...await encoders.query.encode(texts.slice(i, i + 64), {
-        signal,
-        enhance,
-      }),
-    );
+    const batch = texts.slice(i, i + 64);
+    out.push(...await encoders.query.encode(batch, { signal, enhance }));
   }
   return out;
+}
+
+async function rankAll(
+  o: RunOptions,
+  encoders: Encoders,
+  indexes: Record<
+    "make" | "title" | "image" | "fixed",
+    VectorIndex
+  >,
+  warnings: string[],
+): Promise<Record<typeof SYSTEMS[number], string[][]>> {
+  const texts = o.queries.map((q) => q.query);
+  const plain = await encodeQueries(encoders, texts, false, o.signal);
+  const enhanced = await encodeQueries(encoders, texts, true, o.signal);
+  const bm25 = new Bm25Titles(o.products);
+  return {
+    "BM25 (titles)": texts.map((q) => bm25.rank(q, 100)),
+    "title tower": rankByVectors(indexes.title, plain, 100),
+    "image tower": rankByVectors(indexes.image, plain, 100),
+    "fixed 0.5/0.5 fusion": rankByVectors(indexes.fixed, enhanced, 100),
+    "MAKE w/o KE": rankByVectors(indexes.make, plain, 100),
+    "MAKE + KE vector": rankByVectors(indexes.make, enhanced, 100),
+    "MAKE + KE (served)": await rankServed(
+      indexes.make,
+      encoders.query,
+      texts,
+      {
+        k: 100,
+        warnings,
+        signal: o.signal,
+      },
+    ),
+  };
 }
 
 /** Runs every system on the products and queries. */
 export async function runEvaluation(o: RunOptions): Promise<EvalReport> {
   const t: Record<string, number> = {};
   let t0 = performance.now();
+  const lap = (name: string) => {
+    t[name] = Math.round(performance.now() - t0);
+    t0 = performance.now();
+  };
   const bundle = await loadBundle(o.modelDir);
   await using encoders = await createEncoders(bundle, {
     device: o.device ?? "auto",
   });
-  const version = bundle.manifest.version;
+  const { version } = bundle.manifest;
   const embedded = await embedProducts(o.products, {
     encoders,
     spec: bundle.manifest.image,
@@ -96,43 +142,35 @@ export async function runEvaluation(o: RunOptions): Promise<EvalReport> {
     signal: o.signal,
     onProgress: (d, n) => o.onProgress?.(`embed ${d}/${n}`),
   });
-  t.embedProducts = performance.now() - t0, t0 = performance.now();
-  using make = buildIndex(o.products, embedded.embeddings, "make", version);
-  using title = buildIndex(o.products, embedded.embeddings, "title", version);
-  using image = buildIndex(o.products, embedded.embeddings, "image", version);
-  using fixed = buildIndex(o.products, embedded.embeddings, "fixed", version);
-  t.buildIndexes = performance.now() - t0, t0 = performance.now();
-  const texts = o.queries.map((q) => q.query);
-  const plain = await encodeQueries(encoders, texts, false, o.signal);
-  const enhanced = await encodeQueries(encoders, texts, true, o.signal);
-  t.encodeQueries = performance.now() - t0, t0 = performance.now();
-  const bm25 = new Bm25Titles(o.products);
+  lap("embedProducts");
+  const e = embedded.embeddings;
+  using make = buildIndex(o.products, e, "make", version);
+  using title = buildIndex(o.products, e, "title", version);
+  using image = buildIndex(o.products, e, "image", version);
+  using fixed = buildIndex(o.products, e, "fixed", version);
+  lap("buildIndexes");
   const warnings: string[] = [];
-  const rankings: Record<typeof SYSTEMS[number], string[][]> = {
-    "BM25 (titles)": texts.map((q) => bm25.rank(q, 100)),
-    "title tower": rankByVectors(title, plain, 100),
-    "image tower": rankByVectors(image, plain, 100),
-    "fixed 0.5/0.5 fusion": rankByVectors(fixed, enhanced, 100),
-    "MAKE w/o KE": rankByVectors(make, plain, 100),
-    "MAKE (MA + KE)": rankByVectors(make, enhanced, 100),
-    "MAKE as served": await rankServed(make, encoders.query, texts, {
-      k: 100,
-      warnings,
-      signal: o.signal,
-    }),
-  };
-  t.rank = performance.now() - t0;
+  const rankings = await rankAll(
+    o,
+    encoders,
+    { make, title, image, fixed },
+    warnings,
+  );
+  lap("encodeAndRankQueries");
   return {
-    model: { dir: o.modelDir, name: bundle.manifest.name, version },
+    model: {
+      dir: o.modelDir,
+      name: bundle.manifest.name,
+      version,
+      alpha: bundle.manifest.keywords.alpha,
+    },
     device: encoders.device,
     products: o.products.length,
     productsWithImage: embedded.withImage,
     imagesSkipped: embedded.skipped,
     queries: o.queries.length,
     results: SYSTEMS.map((s) => scoreSystem(s, o.queries, rankings[s])),
-    timingsMs: Object.fromEntries(
-      Object.entries(t).map(([k, v]) => [k, Math.round(v)]),
-    ),
+    timingsMs: t,
     warnings,
   };
 }
