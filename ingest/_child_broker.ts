@@ -16,6 +16,10 @@ export interface ConfigFiles {
   readonly logFile: string;
 }
 
+/** Launcher that exits when our process goes away (see the file's comment). */
+const MAIN_SOURCE =
+  new URL("./embedded_broker_main.java", import.meta.url).pathname;
+
 /** What the child needs from the broker options. */
 export interface ChildOptions {
   readonly log: Logger;
@@ -56,6 +60,8 @@ export class ChildBroker {
   readonly startedAt = performance.now();
   #child: Deno.ChildProcess;
   #pumps: Promise<unknown>;
+  /** Held open, never written: the broker exits when it closes (see MAIN_SOURCE). */
+  #stdin: WritableStreamDefaultWriter<Uint8Array>;
   #stopTimeoutMs: number;
   #log: Logger;
   #stopping = false;
@@ -67,6 +73,7 @@ export class ChildBroker {
     options: ChildOptions,
   ) {
     this.#child = child;
+    this.#stdin = child.stdin.getWriter();
     this.brokers = [`127.0.0.1:${port}`];
     this.logFile = files.logFile;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 20_000;
@@ -96,10 +103,10 @@ export class ChildBroker {
     const child = new Deno.Command("java", {
       args: [
         ...jvmArgs(jarsDir, files, options.heapMb ?? 768),
-        "kafka.Kafka",
+        MAIN_SOURCE,
         files.server,
       ],
-      stdin: "null",
+      stdin: "piped",
       stdout: "piped",
       stderr: "piped",
     }).spawn();
@@ -141,6 +148,9 @@ export class ChildBroker {
       });
     }
     await this.exited;
+    await this.#stdin.close().catch(() => {
+      // The process is gone, so its stdin pipe may already be broken; nothing to do.
+    });
     await this.#pumps;
   }
 }

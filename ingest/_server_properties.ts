@@ -55,16 +55,21 @@ export function serverProperties(input: ServerPropertiesInput): string {
   return Object.entries(props).map(([k, v]) => `${k}=${v}`).join("\n") + "\n";
 }
 
-/** log4j 1.x config: everything to stdout, which the parent pipes into a file. */
-export function log4jProperties(): string {
+/**
+ * log4j 1.x config: straight to `logFile`, so the broker's own log survives its parent
+ * (stdout and stderr, piped by the parent into the same file, carry only JVM errors).
+ */
+export function log4jProperties(logFile: string): string {
   return [
-    "log4j.rootLogger=INFO, stdout",
+    "log4j.rootLogger=INFO, file",
     "log4j.logger.kafka.request.logger=WARN",
     "log4j.logger.state.change.logger=WARN",
     "log4j.logger.org.apache.kafka.clients=WARN",
-    "log4j.appender.stdout=org.apache.log4j.ConsoleAppender",
-    "log4j.appender.stdout.layout=org.apache.log4j.PatternLayout",
-    "log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n",
+    "log4j.appender.file=org.apache.log4j.FileAppender",
+    `log4j.appender.file.File=${logFile}`,
+    "log4j.appender.file.Append=true",
+    "log4j.appender.file.layout=org.apache.log4j.PatternLayout",
+    "log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n",
     "",
   ].join("\n");
 }

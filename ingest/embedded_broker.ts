@@ -6,6 +6,7 @@
 import { SourceError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { DEFAULT_JARS_DIR, ensureKafkaJars } from "./_jars.ts";
+import { delay } from "./_delay.ts";
 import { freePort } from "./_free_port.ts";
 import {
   ChildBroker,
@@ -78,10 +79,12 @@ export async function startEmbeddedBroker(
       return child;
     } catch (err) {
       await child[Symbol.asyncDispose]();
-      const exitedEarly = err instanceof ExitedEarly;
-      if (!exitedEarly || !autoPorts || attempt >= 3) {
+      // An early exit is usually a port or data-dir lock still held, e.g. by a broker
+      // whose parent was killed and which is still shutting down: retry a few times.
+      if (!(err instanceof ExitedEarly) || attempt >= 4) {
         throw await withLogTail(err, child.logFile);
       }
+      if (!autoPorts) await delay(2000 * attempt, options.signal);
       options.log.warn("kafka_broker_retry", { attempt, port, controllerPort });
     }
   }
@@ -103,7 +106,7 @@ async function writeConfig(
     files.server,
     serverProperties({ port, controllerPort, logDir: files.logDir }),
   );
-  await Deno.writeTextFile(files.log4j, log4jProperties());
+  await Deno.writeTextFile(files.log4j, log4jProperties(files.logFile));
   return files;
 }
 
