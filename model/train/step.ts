@@ -7,8 +7,11 @@
 
 import type { ModelParams } from "../architecture.ts";
 import {
+  type FusionCache,
   fusionForward,
+  type ImageCache,
   imageHeadForward,
+  type TextCache,
   textTowerForward,
 } from "../forward.ts";
 import { FRONTEND_SIZE } from "../image_frontend.ts";
@@ -97,126 +100,145 @@ function queryMask(
   return m;
 }
 
-/** Runs forward and backward for `batch`; gradients are added into ctx.grads. */
-export function trainStep(ctx: StepContext, batch: Batch): StepLosses {
-  const { params: p, grads: g, products: set, weights: w } = ctx;
+/** Forward activations of one batch. */
+interface Forward {
+  readonly b: number;
+  readonly n: number;
+  readonly has: Float32Array;
+  readonly q: TextCache;
+  readonly k: TextCache;
+  readonly t: TextCache;
+  readonly i: ImageCache;
+  readonly f: FusionCache;
+}
+
+function forwardBatch(ctx: StepContext, batch: Batch): Forward {
+  const { params: p, products: set } = ctx;
   const b = batch.queries.length;
   const n = batch.products.length;
-  const k = n - b;
-  const d = p.config.dims;
   const t = p.config.text.maxTokens;
-  const qCache = textTowerForward(
+  const ints = (m: number) => new Int32Array(m);
+  const q = textTowerForward(
     p.query,
-    gather(ctx.queries.ids, batch.queries, t, (m) => new Int32Array(m)),
+    gather(ctx.queries.ids, batch.queries, t, ints),
     b,
   );
-  const kCache = textTowerForward(p.query, batch.keywordIds, k);
-  const tCache = textTowerForward(
+  const k = textTowerForward(p.query, batch.keywordIds, n - b);
+  const title = textTowerForward(
     p.title,
-    gather(set.titleIds, batch.products, t, (m) => new Int32Array(m)),
+    gather(set.titleIds, batch.products, t, ints),
     n,
   );
-  const iCache = imageHeadForward(
-    p.image,
-    gather(
-      set.imageFeats,
-      batch.products,
-      FRONTEND_SIZE,
-      (m) => new Float32Array(m),
-    ),
-    n,
+  const feats = gather(
+    set.imageFeats,
+    batch.products,
+    FRONTEND_SIZE,
+    (m) => new Float32Array(m),
   );
+  const i = imageHeadForward(p.image, feats, n);
   const has = Float32Array.from(batch.products, (r) => set.hasImage[r] ?? 0);
-  const fCache = fusionForward(p.fusion, tCache.out, iCache.out, has, n);
+  const f = fusionForward(p.fusion, title.out, i.out, has, n);
+  return { b, n, has, q, k, t: title, i, f };
+}
 
-  const candidates = new Float32Array((n + ctx.bank.size) * d);
-  candidates.set(fCache.vector);
-  candidates.set(ctx.bank.vectors(), n * d);
-  const own = Int32Array.from({ length: b }, (_, i) => i);
-  const base = { dims: d, logitScale: p.logitScale };
-  const lp = infoNce({
-    ...base,
-    anchors: qCache.out,
-    candidates,
-    positives: own,
-    mask: queryMask(ctx, batch, n + ctx.bank.size, false),
-    trainable: n,
-  });
-  const inBatch = queryMask(ctx, batch, n, false);
-  const lt = infoNce({
-    ...base,
-    anchors: qCache.out,
-    candidates: tCache.out,
-    positives: own,
-    mask: inBatch,
-    trainable: n,
-  });
-  const imagePos = own.map((i) => (has[i] === 1 ? i : -1));
-  const li = infoNce({
-    ...base,
-    anchors: qCache.out,
-    candidates: iCache.out,
-    positives: imagePos,
-    mask: queryMask(ctx, batch, n, true),
-    trainable: n,
-  });
-  const kwMask = new Uint8Array(k * n);
+/** Keyword pseudo query a masks every product satisfying all of its keywords. */
+function keywordMask(ctx: StepContext, batch: Batch, fw: Forward): Uint8Array {
+  const k = fw.n - fw.b;
+  const mask = new Uint8Array(k * fw.n);
   for (let a = 0; a < k; a++) {
     const pairs = batch.keywordSets[a] ?? [];
-    for (let c = 0; c < n; c++) {
-      const attrs = set.products[batch.products[c] ?? 0]?.attrs ?? {};
-      if (c !== b + a && satisfies(attrs, pairs)) kwMask[a * n + c] = 1;
+    for (let c = 0; c < fw.n; c++) {
+      const attrs = ctx.products.products[batch.products[c] ?? 0]?.attrs ?? {};
+      if (c !== fw.b + a && satisfies(attrs, pairs)) mask[a * fw.n + c] = 1;
     }
   }
-  const kwPos = Int32Array.from({ length: k }, (_, i) => b + i);
-  const lk = infoNce({
-    ...base,
-    anchors: kCache.out,
-    candidates: fCache.vector,
-    positives: kwPos,
-    mask: kwMask,
-    trainable: n,
-  });
+  return mask;
+}
 
-  // Backward: gather gradients of each output, then run the towers' backward once.
-  const dq = new Float32Array(b * d);
-  addScaled(dq, lp.dAnchors, 1);
-  addScaled(dq, lt.dAnchors, w.title);
-  addScaled(dq, li.dAnchors, w.image);
-  const dk = new Float32Array(k * d);
-  addScaled(dk, lk.dAnchors, w.keyword);
-  const df = new Float32Array(n * d);
-  addScaled(df, lp.dCandidates, 1);
-  addScaled(df, lk.dCandidates, w.keyword);
+/** The four InfoNCE terms. */
+function losses(ctx: StepContext, batch: Batch, fw: Forward) {
+  const { b, n } = fw;
+  const d = ctx.params.config.dims;
+  const candidates = new Float32Array((n + ctx.bank.size) * d);
+  candidates.set(fw.f.vector);
+  candidates.set(ctx.bank.vectors(), n * d);
+  const own = Int32Array.from({ length: b }, (_, i) => i);
+  const base = { dims: d, logitScale: ctx.params.logitScale, trainable: n };
+  const anchors = fw.q.out;
+  const inBatch = queryMask(ctx, batch, n, false);
+  return {
+    product: infoNce({
+      ...base,
+      anchors,
+      candidates,
+      positives: own,
+      mask: queryMask(ctx, batch, n + ctx.bank.size, false),
+    }),
+    title: infoNce({
+      ...base,
+      anchors,
+      candidates: fw.t.out,
+      positives: own,
+      mask: inBatch,
+    }),
+    image: infoNce({
+      ...base,
+      anchors,
+      candidates: fw.i.out,
+      positives: own.map((i) => (fw.has[i] === 1 ? i : -1)),
+      mask: queryMask(ctx, batch, n, true),
+    }),
+    keyword: infoNce({
+      ...base,
+      anchors: fw.k.out,
+      candidates: fw.f.vector,
+      positives: Int32Array.from({ length: n - b }, (_, i) => b + i),
+      mask: keywordMask(ctx, batch, fw),
+    }),
+  };
+}
+
+/** Runs forward and backward for `batch`; gradients are added into ctx.grads. */
+export function trainStep(ctx: StepContext, batch: Batch): StepLosses {
+  const { params: p, grads: g, weights: w } = ctx;
+  const fw = forwardBatch(ctx, batch);
+  const l = losses(ctx, batch, fw);
+  const d = p.config.dims;
+  const dq = new Float32Array(fw.b * d);
+  addScaled(dq, l.product.dAnchors, 1);
+  addScaled(dq, l.title.dAnchors, w.title);
+  addScaled(dq, l.image.dAnchors, w.image);
+  const dk = new Float32Array((fw.n - fw.b) * d);
+  addScaled(dk, l.keyword.dAnchors, w.keyword);
+  const df = new Float32Array(fw.n * d);
+  addScaled(df, l.product.dCandidates, 1);
+  addScaled(df, l.keyword.dCandidates, w.keyword);
   const { dTitle, dImage } = fusionBackward(
     p.fusion,
-    fCache,
-    tCache.out,
-    iCache.out,
+    fw.f,
+    fw.t.out,
+    fw.i.out,
     df,
     g.fusion,
   );
-  addScaled(dTitle, lt.dCandidates, w.title);
-  addScaled(dImage, li.dCandidates, w.image);
-  textTowerBackward(p.query, qCache, dq, g.query);
-  textTowerBackward(p.query, kCache, dk, g.query);
-  textTowerBackward(p.title, tCache, dTitle, g.title);
-  imageHeadBackward(p.image, iCache, dImage, g.image);
-  g.logitScale += lp.dLogitScale + w.title * lt.dLogitScale +
-    w.image * li.dLogitScale +
-    w.keyword * lk.dLogitScale;
-
+  addScaled(dTitle, l.title.dCandidates, w.title);
+  addScaled(dImage, l.image.dCandidates, w.image);
+  textTowerBackward(p.query, fw.q, dq, g.query);
+  textTowerBackward(p.query, fw.k, dk, g.query);
+  textTowerBackward(p.title, fw.t, dTitle, g.title);
+  imageHeadBackward(p.image, fw.i, dImage, g.image);
+  g.logitScale += l.product.dLogitScale + w.title * l.title.dLogitScale +
+    w.image * l.image.dLogitScale + w.keyword * l.keyword.dLogitScale;
   ctx.bank.push(
-    fCache.vector.subarray(0, b * d),
-    batch.products.subarray(0, b),
+    fw.f.vector.subarray(0, fw.b * d),
+    batch.products.subarray(0, fw.b),
   );
-  const total = lp.loss + w.title * lt.loss + w.image * li.loss +
-    w.keyword * lk.loss;
   return {
-    total,
-    product: lp.loss,
-    title: lt.loss,
-    image: li.loss,
-    keyword: lk.loss,
+    total: l.product.loss + w.title * l.title.loss + w.image * l.image.loss +
+      w.keyword * l.keyword.loss,
+    product: l.product.loss,
+    title: l.title.loss,
+    image: l.image.loss,
+    keyword: l.keyword.loss,
   };
 }
