@@ -16,6 +16,7 @@ import type { EncoderDevice } from "../encode/mod.ts";
 import {
   formatSummary,
   formatTables,
+  formatTagSummary,
   parseProducts,
   parseQueries,
   parseSplit,
@@ -113,6 +114,9 @@ process.stdout.write(
     "nDCG@10 by query group:",
     "",
     formatSummary(report.results, "ndcg10"),
+    "recall@10 (capped) by query tag:",
+    "",
+    formatTagSummary(report.results, "recall10"),
     formatTables(report.results),
   ].join("\n"),
 );

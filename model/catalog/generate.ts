@@ -16,6 +16,7 @@ import { draftQuery, type QueryConstraints, satisfies } from "./queries.ts";
 import type { ImagePlan } from "./render.ts";
 import { Rng } from "./rng.ts";
 import { writeTitle } from "./title.ts";
+import { catalogVocabulary } from "./vocabulary.ts";
 
 /** Split names. */
 export type SplitName = "train" | "val" | "test" | "unseen";
@@ -71,6 +72,11 @@ export interface CatalogQuery {
   readonly relevant: readonly string[];
   /** Relevant products whose title does not name the colour (colour queries only). */
   readonly imageOnly: readonly string[];
+  /**
+   * Kinds of query, for grouped evaluation: "brand", "colour", "pattern", "material",
+   * "gender", "category", and "held-out word" when it uses a word never seen in train.
+   */
+  readonly tags: readonly string[];
 }
 
 /** A whole catalogue. */
@@ -98,6 +104,26 @@ function relevantTo(
 ): CatalogProduct[] {
   const pool = c.type !== undefined ? byType.get(c.type) ?? [] : products;
   return pool.filter((p) => satisfies(p.attrs, c));
+}
+
+const HELD_OUT = catalogVocabulary().filter((t) =>
+  t.heldOut && t.type !== "brand"
+)
+  .map((t) => ` ${t.term} `);
+
+function queryTags(query: string, c: QueryConstraints): string[] {
+  const tags: string[] = [];
+  if (c.brand !== undefined) tags.push("brand");
+  if (c.colour !== undefined || c.colourFamily !== undefined) {
+    tags.push("colour");
+  }
+  if (c.pattern !== undefined) tags.push("pattern");
+  if (c.material !== undefined) tags.push("material");
+  if (c.gender !== undefined) tags.push("gender");
+  if (c.category !== undefined) tags.push("category");
+  const padded = ` ${query} `;
+  if (HELD_OUT.some((w) => padded.includes(w))) tags.push("held-out word");
+  return tags;
 }
 
 function splitQueries(
@@ -131,6 +157,7 @@ function splitQueries(
       imageOnly: hasColour
         ? rel.filter((p) => !p.colourInTitle).map((p) => p.id)
         : [],
+      tags: queryTags(q.query, q.constraints),
     });
   }
   return out;

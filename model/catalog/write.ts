@@ -79,6 +79,7 @@ export function queryLine(q: CatalogQuery): Record<string, unknown> {
     query: q.query,
     relevant: q.relevant,
     imageOnly: q.imageOnly,
+    tags: q.tags,
     constraints: q.constraints,
   };
 }

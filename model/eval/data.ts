@@ -1,6 +1,6 @@
 /**
  * Reads evaluation inputs: products.jsonl (upsert events as in docs/EVENTS.md),
- * queries.jsonl ({"qid","query","relevant":[ids],"imageOnly"?:[ids]}) and splits.json.
+ * queries.jsonl ({"qid","query","relevant":[ids],"imageOnly"?:[ids],"tags"?:[…]}) and splits.json.
  */
 
 /** A product to evaluate on. */
@@ -25,6 +25,8 @@ export interface EvalQuery {
   readonly relevant: readonly string[];
   /** Relevant products whose colour is only in the image (may be empty). */
   readonly imageOnly: readonly string[];
+  /** Query kinds for grouped results ("brand", "held-out word", …; may be empty). */
+  readonly tags: readonly string[];
 }
 
 function parseLines(text: string, file: string): unknown[] {
@@ -98,6 +100,7 @@ export function parseQueries(
       query: r.query,
       relevant: r.relevant,
       imageOnly: isStringArray(r.imageOnly) ? r.imageOnly : [],
+      tags: isStringArray(r.tags) ? r.tags : [],
     };
   });
 }

@@ -33,6 +33,7 @@ export {
 export {
   formatSummary,
   formatTables,
+  formatTagSummary,
   type GroupName,
   type GroupResult,
   GROUPS,

@@ -38,6 +38,8 @@ export interface SystemResult {
   readonly system: string;
   /** Results per query group. */
   readonly groups: Readonly<Record<GroupName, GroupResult>>;
+  /** Results per query tag (queries carrying that tag), tags sorted by name. */
+  readonly tags: Readonly<Record<string, GroupResult>>;
 }
 
 function wordGroup(query: string): GroupName {
@@ -69,10 +71,14 @@ export function scoreSystem(
   const rows: Record<GroupName, QueryMetrics[]> = Object.fromEntries(
     GROUPS.map((g) => [g, []]),
   ) as unknown as Record<GroupName, QueryMetrics[]>;
+  const tagRows = new Map<string, QueryMetrics[]>();
   queries.forEach((q, i) => {
     const list = ranked[i] ?? [];
     const m = queryMetrics(list, q.relevant);
     rows.all.push(m);
+    for (const tag of q.tags) {
+      tagRows.set(tag, [...(tagRows.get(tag) ?? []), m]);
+    }
     rows[wordGroup(q.query)].push(m);
     if (q.imageOnly.length > 0) {
       const target = new Set(q.imageOnly);
@@ -87,7 +93,13 @@ export function scoreSystem(
       g,
     ) => [g, { queries: rows[g].length, metrics: meanMetrics(rows[g]) }]),
   );
-  return { system, groups: groups as Record<GroupName, GroupResult> };
+  const tags = Object.fromEntries(
+    [...tagRows.keys()].sort().map((t) => {
+      const r = tagRows.get(t) ?? [];
+      return [t, { queries: r.length, metrics: meanMetrics(r) }];
+    }),
+  );
+  return { system, groups: groups as Record<GroupName, GroupResult>, tags };
 }
 
 const pct = (x: number) => (100 * x).toFixed(1);
@@ -152,6 +164,31 @@ export function formatSummary(
       `| ${r.system.padEnd(width)} | ${
         GROUPS.map((g, i) =>
           pct(r.groups[g].metrics[metric]).padStart(heads[i]?.length ?? 0)
+        ).join(" | ")
+      } |`
+    ),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+/** One Markdown table of one metric: a row per system, a column per query tag. */
+export function formatTagSummary(
+  results: readonly SystemResult[],
+  metric: keyof QueryMetrics = "recall10",
+): string {
+  const tags = Object.keys(results[0]?.tags ?? {});
+  if (tags.length === 0) return "";
+  const width = Math.max(6, ...results.map((r) => r.system.length));
+  const heads = tags.map((t) => `${t} (${results[0]?.tags[t]?.queries ?? 0})`);
+  const lines = [
+    `| ${"system".padEnd(width)} | ${heads.join(" | ")} |`,
+    `|${"-".repeat(width + 2)}|${
+      heads.map((h) => "-".repeat(h.length + 1) + ":").join("|")
+    }|`,
+    ...results.map((r) =>
+      `| ${r.system.padEnd(width)} | ${
+        tags.map((t, i) =>
+          pct(r.tags[t]?.metrics[metric] ?? 0).padStart(heads[i]?.length ?? 0)
         ).join(" | ")
       } |`
     ),

@@ -1,10 +1,21 @@
 import assert from "node:assert/strict";
-import { formatSummary, formatTables, scoreSystem } from "./report.ts";
+import {
+  formatSummary,
+  formatTables,
+  formatTagSummary,
+  scoreSystem,
+} from "./report.ts";
 import type { EvalQuery } from "./data.ts";
 
 const queries: EvalQuery[] = [
-  { qid: "1", query: "dress", relevant: ["a", "b"], imageOnly: [] },
-  { qid: "2", query: "red dress", relevant: ["a", "c"], imageOnly: ["c"] },
+  { qid: "1", query: "dress", relevant: ["a", "b"], imageOnly: [], tags: [] },
+  {
+    qid: "2",
+    query: "red dress",
+    relevant: ["a", "c"],
+    imageOnly: ["c"],
+    tags: ["colour"],
+  },
 ];
 
 Deno.test("scoreSystem() groups by word count and scores image-only colour queries", () => {
@@ -49,4 +60,13 @@ Deno.test("formatSummary() prints one metric per query group", () => {
     text,
     /\| bm25 +\| +100\.0 \| +100\.0 \| +100\.0 \| +0\.0 \| +0\.0 \| +100\.0 \|/,
   );
+});
+
+Deno.test("scoreSystem() groups by query tag", () => {
+  const r = scoreSystem("s", queries, [["x", "a"], ["a", "x", "c"]]);
+  assert.deepEqual(Object.keys(r.tags), ["colour"]);
+  assert.equal(r.tags.colour?.queries, 1);
+  assert.equal(r.tags.colour?.metrics.mrr10, 1);
+  assert.match(formatTagSummary([r], "mrr10"), /\| s +\| +100\.0 \|/);
+  assert.equal(formatTagSummary([scoreSystem("s", [], [])]), "");
 });

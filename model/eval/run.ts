@@ -15,6 +15,7 @@ import type { VectorIndex } from "../../index/mod.ts";
 import { Bm25Titles } from "./bm25.ts";
 import type { EvalProduct, EvalQuery } from "./data.ts";
 import { embedProducts } from "./embed.ts";
+import { type QueryMetrics, queryMetrics } from "./metrics.ts";
 import { scoreSystem, type SystemResult } from "./report.ts";
 import { rankServed } from "./served.ts";
 import { buildIndex, rankByVectors } from "./systems.ts";
@@ -62,6 +63,8 @@ export interface EvalReport {
   readonly timingsMs: Record<string, number>;
   /** Warn/error lines logged by the served app (first 100). */
   readonly warnings: string[];
+  /** Per system, the metrics of every query, in query order (for analysis). */
+  readonly perQuery: Record<string, QueryMetrics[]>;
 }
 
 /** Names of the systems, in report order. */
@@ -170,6 +173,10 @@ export async function runEvaluation(o: RunOptions): Promise<EvalReport> {
     imagesSkipped: embedded.skipped,
     queries: o.queries.length,
     results: SYSTEMS.map((s) => scoreSystem(s, o.queries, rankings[s])),
+    perQuery: Object.fromEntries(SYSTEMS.map((s) => [
+      s,
+      o.queries.map((q, i) => queryMetrics(rankings[s][i] ?? [], q.relevant)),
+    ])),
     timingsMs: t,
     warnings,
   };
