@@ -1,6 +1,7 @@
 /**
  * Trains the default MAKE bundle:
  *   deno task train [--products N] [--seed S] [--steps K] [--out DIR] [--catalog DIR]
+ *                   [--no-keywords]   (ablation: no Keyword Enhancement at all)
  * Generates the synthetic catalogue (unless --catalog names an existing one), trains,
  * chooses the Keyword Enhancement alpha on the validation split, writes the bundle to
  * --out (default model/default) with training-report.json, and checks ONNX parity.
@@ -35,6 +36,7 @@ function parse() {
       out: { type: "string", default: "model/default" },
       catalog: { type: "string" },
       version: { type: "string", default: "2026.11.25-1" },
+      "no-keywords": { type: "boolean", default: false },
     },
   });
   const ints = ["products", "seed", "steps", "batch"] as const;
@@ -56,6 +58,7 @@ function parse() {
     out: values.out,
     catalog: values.catalog,
     version: values.version,
+    noKeywords: values["no-keywords"],
   };
 }
 
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
     seed: args.seed,
     version: args.version,
     extraTerms,
+    alphas: args.noKeywords ? [0] : undefined,
     enrich: (p) => {
       const family = COLOUR_FAMILY.get(p.attrs.colour ?? "");
       return family === undefined
@@ -125,10 +129,11 @@ async function main(): Promise<void> {
     train: {
       steps: args.steps,
       batchSize: args.batch,
-      keywordBatchSize: Math.round(args.batch / 4),
+      keywordBatchSize: args.noKeywords ? 0 : Math.round(args.batch / 4),
+      maskFalseNegatives: !args.noKeywords,
       lr: 0.003,
       bankSize: 2048,
-      weights: { title: 0.5, image: 0.5, keyword: 0.5 },
+      weights: { title: 0.5, image: 0.5, keyword: args.noKeywords ? 0 : 0.5 },
       evalEvery: Math.max(1, Math.round(args.steps / 10)),
       onProgress: progressLine,
     },

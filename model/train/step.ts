@@ -41,6 +41,8 @@ export interface StepContext {
   readonly queries: QuerySet;
   /** Per query row: the set of relevant product rows. */
   readonly relevantSets: readonly ReadonlySet<number>[];
+  /** Remove candidates that satisfy all of the anchor's keywords from its negatives. */
+  readonly maskFalseNegatives: boolean;
   readonly bank: MemoryBank;
   readonly weights: LossWeights;
 }
@@ -88,7 +90,9 @@ function queryMask(
   const m = new Uint8Array(b * columns);
   const bankIds = ctx.bank.productRows();
   for (let a = 0; a < b; a++) {
-    const rel = ctx.relevantSets[batch.queries[a] ?? 0];
+    const rel = ctx.maskFalseNegatives
+      ? ctx.relevantSets[batch.queries[a] ?? 0]
+      : undefined;
     for (let c = 0; c < columns; c++) {
       const row = c < batch.products.length
         ? batch.products[c] ?? 0
@@ -149,7 +153,9 @@ function keywordMask(ctx: StepContext, batch: Batch, fw: Forward): Uint8Array {
     const pairs = batch.keywordSets[a] ?? [];
     for (let c = 0; c < fw.n; c++) {
       const attrs = ctx.products.products[batch.products[c] ?? 0]?.attrs ?? {};
-      if (c !== fw.b + a && satisfies(attrs, pairs)) mask[a * fw.n + c] = 1;
+      if (c !== fw.b + a && ctx.maskFalseNegatives && satisfies(attrs, pairs)) {
+        mask[a * fw.n + c] = 1;
+      }
     }
   }
   return mask;

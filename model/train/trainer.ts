@@ -51,6 +51,8 @@ export interface TrainOptions {
   /** Validate every this many steps (and at the end). */
   readonly evalEvery: number;
   readonly vocabulary: KeywordVocabulary;
+  /** False-negative masking (Keyword Enhancement). @default true */
+  readonly maskFalseNegatives?: boolean;
   readonly onProgress?: (progress: TrainProgress) => void;
   /** Clock for timings. @default performance.now */
   readonly now?: () => number;
@@ -103,6 +105,7 @@ export function trainModel(
     products: data.train,
     queries: data.trainQueries,
     relevantSets: data.trainQueries.relevant.map((r) => new Set(r)),
+    maskFalseNegatives: options.maskFalseNegatives ?? true,
     bank: new MemoryBank(options.bankSize, params.config.dims),
     weights: options.weights,
   };
