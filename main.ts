@@ -8,6 +8,7 @@ import { loadConfig, redactConfig } from "./config.ts";
 import { ConfigError } from "./errors.ts";
 import { createJsonLogger } from "./log.ts";
 import { startService } from "./service/mod.ts";
+import { routeProcessWarnings } from "./ingest/mod.ts";
 
 async function main(): Promise<number> {
   let config;
@@ -19,6 +20,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const log = createJsonLogger({ level: config.logLevel });
+  // kafkajs schedules timers with negative delays; Node-compat prints a warning for each.
+  routeProcessWarnings(log);
   log.info("config", { config: redactConfig(config) });
   const denied = deniedPaths(config.dataDir);
   if (denied.length > 0) {
