@@ -2,10 +2,12 @@
  * Evaluates a model bundle against baselines through the service's own code:
  *   deno task eval --products FILE --queries FILE [--model DIR] [--split NAME]
  *     [--splits FILE] [--image-base DIR] [--json FILE] [--device auto|wasm|native|webgpu]
+ *     [--compare NAME=DIR …]
  * --split restricts the products to one split of splits.json (default: the splits.json
  * beside the products file), so relevance lists cover every indexed product. Relative
  * image paths are read from --image-base (default: the products file's folder when the
- * first image is found there, else the working directory). Prints Markdown tables on
+ * first image is found there, else the working directory). Each --compare adds the
+ * served ranking of another bundle (e.g. trained with --no-keywords). Prints tables on
  * stdout and progress on stderr; --json writes the full report.
  */
 
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     "image-base": { type: "string" },
     json: { type: "string" },
     device: { type: "string", default: "auto" },
+    compare: { type: "string", multiple: true, default: [] },
   },
 });
 if (!values.products || !values.queries) {
@@ -77,6 +80,18 @@ if (unknown.length > 0) {
   );
 }
 
+function extraModels(): { name: string; dir: string }[] {
+  return (values.compare ?? []).map((spec) => {
+    const at = spec.indexOf("=");
+    if (at <= 0 || at === spec.length - 1) {
+      throw new TypeError(
+        `Cannot evaluate: --compare expects NAME=DIR, got "${spec}"`,
+      );
+    }
+    return { name: spec.slice(0, at), dir: spec.slice(at + 1) };
+  });
+}
+
 async function imageBase(): Promise<string> {
   if (values["image-base"]) return values["image-base"];
   const first = products.find((p) => p.image && "path" in p.image)?.image;
@@ -96,6 +111,7 @@ const report = await runEvaluation({
   modelDir: values.model,
   imageBaseDir: await imageBase(),
   device: values.device as EncoderDevice,
+  extraModels: extraModels(),
   onProgress: (line) => process.stderr.write(`\r${line}   `),
 });
 process.stderr.write("\n");

@@ -30,6 +30,15 @@ export interface RunOptions {
   readonly modelDir: string;
   /** Folder relative image paths are read from. */
   readonly imageBaseDir: string;
+  /**
+   * Other bundles to compare (e.g. one trained without Keyword Enhancement); each adds
+   * one row, "<name> (served)", ranked through /search like the main bundle's last row.
+   * @default []
+   */
+  readonly extraModels?: readonly {
+    readonly name: string;
+    readonly dir: string;
+  }[];
   /** Encoder device. @default "auto" */
   readonly device?: EncoderDevice;
   /** Aborts the run; it then rejects with the signal's reason. */
@@ -57,7 +66,7 @@ export interface EvalReport {
   readonly imagesSkipped: Record<string, number>;
   /** Queries scored. */
   readonly queries: number;
-  /** One entry per system, in {@linkcode SYSTEMS} order. */
+  /** One entry per system, in {@linkcode SYSTEMS} order, then one per extra model. */
   readonly results: SystemResult[];
   /** Wall time of each phase. */
   readonly timingsMs: Record<string, number>;
@@ -125,6 +134,37 @@ async function rankAll(
   };
 }
 
+/** The served ranking of another bundle, as "<name> (served)". */
+async function rankExtra(
+  o: RunOptions,
+  model: { readonly name: string; readonly dir: string },
+  warnings: string[],
+): Promise<string[][]> {
+  const bundle = await loadBundle(model.dir);
+  await using encoders = await createEncoders(bundle, {
+    device: o.device ?? "auto",
+  });
+  const embedded = await embedProducts(o.products, {
+    encoders,
+    spec: bundle.manifest.image,
+    imageBaseDir: o.imageBaseDir,
+    signal: o.signal,
+    onProgress: (d, n) => o.onProgress?.(`embed ${model.name} ${d}/${n}`),
+  });
+  using index = buildIndex(
+    o.products,
+    embedded.embeddings,
+    "make",
+    bundle.manifest.version,
+  );
+  const texts = o.queries.map((q) => q.query);
+  return await rankServed(index, encoders.query, texts, {
+    k: 100,
+    warnings,
+    signal: o.signal,
+  });
+}
+
 /** Runs every system on the products and queries. */
 export async function runEvaluation(o: RunOptions): Promise<EvalReport> {
   const t: Record<string, number> = {};
@@ -160,6 +200,11 @@ export async function runEvaluation(o: RunOptions): Promise<EvalReport> {
     warnings,
   );
   lap("encodeAndRankQueries");
+  const all: [string, string[][]][] = SYSTEMS.map((s) => [s, rankings[s]]);
+  for (const extra of o.extraModels ?? []) {
+    all.push([`${extra.name} (served)`, await rankExtra(o, extra, warnings)]);
+  }
+  if ((o.extraModels ?? []).length > 0) lap("extraModels");
   return {
     model: {
       dir: o.modelDir,
@@ -172,10 +217,10 @@ export async function runEvaluation(o: RunOptions): Promise<EvalReport> {
     productsWithImage: embedded.withImage,
     imagesSkipped: embedded.skipped,
     queries: o.queries.length,
-    results: SYSTEMS.map((s) => scoreSystem(s, o.queries, rankings[s])),
-    perQuery: Object.fromEntries(SYSTEMS.map((s) => [
+    results: all.map(([s, r]) => scoreSystem(s, o.queries, r)),
+    perQuery: Object.fromEntries(all.map(([s, r]) => [
       s,
-      o.queries.map((q, i) => queryMetrics(rankings[s][i] ?? [], q.relevant)),
+      o.queries.map((q, i) => queryMetrics(r[i] ?? [], q.relevant)),
     ])),
     timingsMs: t,
     warnings,

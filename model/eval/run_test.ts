@@ -32,12 +32,18 @@ Deno.test("runEvaluation() gives stable numbers on a fixed tiny set", async () =
         queries,
         modelDir: join(dir, "bundle"),
         imageBaseDir: join(dir, "cat"),
+        extraModels: [{ name: "same", dir: join(dir, "bundle") }],
         device: "wasm",
       });
     const a = await run();
     const b = await run();
     assert.deepEqual(a.results, b.results);
-    assert.deepEqual(a.results.map((r) => r.system), [...SYSTEMS]);
+    assert.deepEqual(a.results.map((r) => r.system), [
+      ...SYSTEMS,
+      "same (served)",
+    ]);
+    // the same bundle compared as an extra model ranks exactly like the main served row
+    assert.deepEqual(a.results[7]?.groups, a.results[6]?.groups);
     assert.equal(a.products, products.length);
     assert.equal(a.productsWithImage, products.filter((p) => p.image).length);
     assert.deepEqual(a.imagesSkipped, {});
