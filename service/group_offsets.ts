@@ -5,14 +5,14 @@
  * the earliest offset and the compacted topic rebuilds the index.
  * @module
  */
-import type { Kafka } from "kafkajs";
+import { Kafka, logLevel } from "kafkajs";
 import type { Logger } from "../log.ts";
 import type { PartitionOffsets } from "../pipeline/mod.ts";
 import { SourceError } from "../errors.ts";
 
 /** Sets the group's offsets on `topic` to the snapshot's (earliest where it has none). */
 export async function alignGroupOffsets(
-  client: Kafka,
+  brokers: readonly string[],
   options: {
     groupId: string;
     topic: string;
@@ -21,6 +21,12 @@ export async function alignGroupOffsets(
   },
 ): Promise<Record<string, string>> {
   const { groupId, topic, log } = options;
+  // Admin errors surface as the SourceError below; kafkajs' own retry chatter is not needed.
+  const client = new Kafka({
+    clientId: `${groupId}-offsets`,
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+  });
   const admin = client.admin();
   await admin.connect();
   try {

@@ -18,7 +18,6 @@ import {
   type ModelBundle,
 } from "../encode/mod.ts";
 import {
-  createKafkaClient,
   createKafkaDeadLetterSink,
   createKafkaSource,
   ensureTopic,
@@ -102,19 +101,12 @@ export async function startService(
     });
     stack.defer(() => holder[Symbol.dispose]());
     const sourceLog = log.child({ stage: "source" });
-    await alignGroupOffsets(
-      createKafkaClient({
-        brokers,
-        clientId: config.kafka.clientId,
-        log: sourceLog,
-      }),
-      {
-        groupId,
-        topic,
-        offsets,
-        log: sourceLog,
-      },
-    );
+    await alignGroupOffsets(brokers, {
+      groupId,
+      topic,
+      offsets,
+      log: sourceLog,
+    });
     const source = stack.use(
       await createKafkaSource({
         brokers,
