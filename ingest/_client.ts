@@ -9,13 +9,15 @@ import { kafkaLogCreator, logLevel } from "./_kafka_log.ts";
 
 /** Options of {@linkcode createKafkaClient}. */
 export interface ClientOptions {
+  /** Bootstrap brokers, `host:port`. */
   readonly brokers: readonly string[];
+  /** Client id reported to the brokers. */
   readonly clientId: string;
   /** kafkajs logs go here; without one they are dropped. */
   readonly log?: Logger;
-  /** @default 3000 */
+  /** TCP connect timeout. @default 3000 */
   readonly connectionTimeoutMs?: number;
-  /** @default 30000 */
+  /** Timeout of one request. @default 30000 */
   readonly requestTimeoutMs?: number;
   /** Retries of one kafkajs operation (exponential backoff from 300 ms). @default 5 */
   readonly retries?: number;

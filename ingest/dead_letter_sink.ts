@@ -4,12 +4,13 @@
  * once all in-sync replicas have it (acks=-1), so the caller may then commit.
  * @module
  */
-import { Buffer } from "node:buffer";
-import { Partitioners, type Producer } from "kafkajs";
 import { SourceError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { SourceMessage } from "../types.ts";
-import { createKafkaClient } from "./_client.ts";
+import {
+  createKafkaPublisher,
+  type KafkaPublisher,
+} from "./kafka_publisher.ts";
 import { ensureTopic } from "./ensure_topic.ts";
 
 /** Where bad events go. */
@@ -23,11 +24,13 @@ export interface DeadLetterSink extends AsyncDisposable {
 
 /** Options of {@linkcode createKafkaDeadLetterSink}. */
 export interface KafkaDeadLetterSinkOptions {
+  /** Bootstrap brokers, `host:port`. */
   readonly brokers: readonly string[];
-  /** @default "products.dlq" */
+  /** Dead-letter topic. @default "products.dlq" */
   readonly topic?: string;
-  /** @default "product-indexer-dlq" */
+  /** Client id reported to the brokers. @default "product-indexer-dlq" */
   readonly clientId?: string;
+  /** Logger for the sink and its kafkajs producer. */
   readonly log: Logger;
   /** Create the topic (not compacted) if missing. @default true */
   readonly createTopic?: boolean;
@@ -38,7 +41,14 @@ export interface KafkaDeadLetterSinkOptions {
 }
 
 /** Header names written on every dead letter. */
-export const DLQ_HEADERS = Object.freeze({
+export const DLQ_HEADERS: Readonly<{
+  reason: string;
+  detail: string;
+  topic: string;
+  partition: string;
+  offset: string;
+  timestamp: string;
+}> = Object.freeze({
   reason: "dlq-reason",
   detail: "dlq-detail",
   topic: "dlq-source-topic",
@@ -63,35 +73,22 @@ export async function createKafkaDeadLetterSink(
       log: options.log,
     });
   }
-  const producer = createKafkaClient({
+  const publisher = await createKafkaPublisher({
     brokers: options.brokers,
+    topic,
     clientId: options.clientId ?? "product-indexer-dlq",
     log: options.log.child({ component: "kafkajs" }),
-  }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  try {
-    await producer.connect();
-  } catch (err) {
-    throw new SourceError(
-      `Cannot connect dead-letter producer to ${options.brokers.join(",")}`,
-      { cause: err, retryable: true },
-    );
-  }
-  return new KafkaDeadLetterSink(producer, topic, options);
+  });
+  return new KafkaDeadLetterSink(publisher, options);
 }
 
 class KafkaDeadLetterSink implements DeadLetterSink {
-  #producer: Producer;
-  #topic: string;
+  #publisher: KafkaPublisher;
   #maxDetail: number;
   #log: Logger;
 
-  constructor(
-    producer: Producer,
-    topic: string,
-    options: KafkaDeadLetterSinkOptions,
-  ) {
-    this.#producer = producer;
-    this.#topic = topic;
+  constructor(publisher: KafkaPublisher, options: KafkaDeadLetterSinkOptions) {
+    this.#publisher = publisher;
     this.#maxDetail = options.maxDetailChars ?? 1000;
     this.#log = options.log;
   }
@@ -111,14 +108,10 @@ class KafkaDeadLetterSink implements DeadLetterSink {
       [DLQ_HEADERS.timestamp]: String(msg.timestampMs),
     };
     try {
-      await this.#producer.send({
-        topic: this.#topic,
-        acks: -1,
-        messages: [{ key: buffer(msg.key), value: buffer(msg.value), headers }],
-      });
+      await this.#publisher.send([{ key: msg.key, value: msg.value, headers }]);
     } catch (err) {
       throw new SourceError(
-        `Cannot write dead letter for ${msg.topic}/${msg.partition}@${msg.offset} to "${this.#topic}"`,
+        `Cannot write dead letter for ${msg.topic}/${msg.partition}@${msg.offset} to "${this.#publisher.topic}"`,
         { cause: err, retryable: true },
       );
     }
@@ -131,10 +124,6 @@ class KafkaDeadLetterSink implements DeadLetterSink {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.#producer.disconnect();
+    await this.#publisher[Symbol.asyncDispose]();
   }
-}
-
-function buffer(b: Uint8Array | null): Buffer | null {
-  return b === null ? null : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }

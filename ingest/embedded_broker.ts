@@ -28,6 +28,7 @@ export interface EmbeddedBrokerOptions {
   readonly port: number;
   /** Controller port on 127.0.0.1. @default 0 (a free one) */
   readonly controllerPort?: number;
+  /** Start/stop events; the broker's own log goes to `broker.log`. */
   readonly log: Logger;
   /** Aborts start-up (the child is stopped); it does not stop a running broker. */
   readonly signal?: AbortSignal;

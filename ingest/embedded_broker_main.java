@@ -5,6 +5,10 @@
 // Run in source-file mode: java -cp "<jars>/*" embedded_broker_main.java server.properties
 public class EmbeddedBrokerMain {
   public static void main(String[] args) throws Exception {
+    // broker.pid beside server.properties, for diagnostics and tests.
+    java.nio.file.Path props = java.nio.file.Paths.get(args[0]).toAbsolutePath();
+    java.nio.file.Files.writeString(
+        props.resolveSibling("broker.pid"), Long.toString(ProcessHandle.current().pid()));
     Thread watchdog = new Thread(() -> {
       try {
         while (System.in.read() != -1) {

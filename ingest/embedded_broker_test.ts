@@ -41,6 +41,15 @@ async function accepts(address: string): Promise<boolean> {
   }
 }
 
+async function alive(pid: string): Promise<boolean> {
+  try {
+    await Deno.stat(`/proc/${pid}`);
+    return true;
+  } catch {
+    return false; // no such process
+  }
+}
+
 Deno.test("startEmbeddedBroker() broker stops by itself when its parent is killed -9", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kafka-orphan-" });
   try {

@@ -8,20 +8,25 @@ import { createKafkaClient } from "./_client.ts";
 
 /** Options of {@linkcode ensureTopic}. */
 export interface EnsureTopicOptions {
+  /** Topic name. */
   readonly topic: string;
   /** Partitions when creating; an existing topic keeps its own count. */
   readonly partitions: number;
   /** `cleanup.policy=compact` (the products topic) or `delete` (the DLQ). */
   readonly compacted: boolean;
-  /** @default -1 (the broker's default.replication.factor) */
+  /** Replicas when creating. @default -1 (the broker's default.replication.factor) */
   readonly replicationFactor?: number;
+  /** Where kafkajs and creation events are logged; none drops them. */
   readonly log?: Logger;
 }
 
 /** What {@linkcode ensureTopic} found or made. */
 export interface TopicInfo {
+  /** Topic name. */
   readonly topic: string;
+  /** Whether this call created it. */
   readonly created: boolean;
+  /** Its partition count. */
   readonly partitions: number;
   /** The topic's actual `cleanup.policy`, e.g. "compact". */
   readonly cleanupPolicy: string;

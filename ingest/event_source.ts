@@ -20,7 +20,9 @@ export interface EventSource
 
 /** Consumer progress of one partition. */
 export interface PartitionLag {
+  /** Topic name. */
   readonly topic: string;
+  /** Partition number. */
   readonly partition: number;
   /** Offset the next produced message will get; null before it is known. */
   readonly highWatermark: string | null;
@@ -42,9 +44,11 @@ export type ConnectionState =
 
 /** What a source reports about itself. */
 export interface SourceStatus {
+  /** "connected" while the cluster answered within `staleAfterMs`. */
   readonly state: ConnectionState;
   /** Last time the cluster answered (fetch, heartbeat, offsets), ms since epoch; 0 never. */
   readonly lastContactMs: number;
+  /** The latest error seen (it may be old; see `state`). */
   readonly lastError: string | null;
   /** Messages waiting in the bounded buffer. */
   readonly buffered: number;

@@ -30,16 +30,19 @@ import type { EventSource, SourceStatus } from "./event_source.ts";
 
 /** Options of {@linkcode createKafkaSource}. */
 export interface KafkaSourceOptions {
+  /** Bootstrap brokers, `host:port`. */
   readonly brokers: readonly string[];
+  /** Topic of product events. */
   readonly topic: string;
   /** Consumer group. @default "product-indexer" */
   readonly groupId?: string;
-  /** @default "product-indexer" */
+  /** Client id reported to the brokers. @default "product-indexer" */
   readonly clientId?: string;
+  /** Logger for source events and kafkajs. */
   readonly log: Logger;
   /** Messages buffered between Kafka and the iterator. @default 512 */
   readonly maxBufferedMessages?: number;
-  /** @default 30000 */
+  /** Consumer session timeout. @default 30000 */
   readonly sessionTimeoutMs?: number;
   /** Must be under a third of the session timeout. @default 3000 */
   readonly heartbeatIntervalMs?: number;

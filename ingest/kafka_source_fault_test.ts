@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
-import { Partitioners } from "kafkajs";
 import { createMemoryLogger } from "../log.ts";
-import { createKafkaClient } from "./_client.ts";
 import { delay } from "./_delay.ts";
 import { freePort } from "./_free_port.ts";
 import { take } from "./_source_contract.ts";
 import {
+  createKafkaPublisher,
   createKafkaSource,
   type EmbeddedBroker,
   ensureTopic,
@@ -20,22 +19,16 @@ async function produce(
   from: number,
   n: number,
 ) {
-  const producer = createKafkaClient({
+  await using publisher = await createKafkaPublisher({
     brokers,
-    clientId: "fault-test",
+    topic,
     retries: 10,
-  })
-    .producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  try {
-    const messages = Array.from({ length: n }, (_, i) => ({
-      key: `p${from + i}`,
-      value: `{"op":"upsert","id":"p${from + i}","title":"t"}`,
-    }));
-    await producer.send({ topic, messages, acks: -1 });
-  } finally {
-    await producer.disconnect();
-  }
+  });
+  const messages = Array.from({ length: n }, (_, i) => ({
+    key: `p${from + i}`,
+    value: `{"op":"upsert","id":"p${from + i}","title":"t"}`,
+  }));
+  await publisher.send(messages);
 }
 
 async function until(what: string, check: () => boolean, timeoutMs = 30_000) {

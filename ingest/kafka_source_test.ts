@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
-import { Partitioners } from "kafkajs";
 import { createMemoryLogger } from "../log.ts";
 import { testBrokers, uniqueTopic } from "../tests/_kafka.ts";
-import { createKafkaClient } from "./_client.ts";
 import { delay } from "./_delay.ts";
 import { take } from "./_source_contract.ts";
-import { createKafkaSource, ensureTopic, type KafkaSource } from "./mod.ts";
+import {
+  createKafkaPublisher,
+  createKafkaSource,
+  ensureTopic,
+  type KafkaSource,
+} from "./mod.ts";
 
 const dec = new TextDecoder();
 
@@ -14,14 +17,12 @@ async function produce(
   topic: string,
   messages: { key: string; value: string }[],
 ): Promise<void> {
-  const producer = createKafkaClient({ brokers, clientId: "test" })
-    .producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  try {
-    await producer.send({ topic, messages, acks: -1 });
-  } finally {
-    await producer.disconnect();
-  }
+  await using publisher = await createKafkaPublisher({
+    brokers,
+    topic,
+    retries: 10,
+  });
+  await publisher.send(messages);
 }
 
 function records(n: number, from = 0) {

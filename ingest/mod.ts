@@ -17,7 +17,14 @@
  * Also the embedded single-node Kafka broker used for dev and tests.
  * @module
  */
-export type { MessagePosition, ProductEvent, SourceMessage } from "../types.ts";
+export type {
+  MessagePosition,
+  ProductDelete,
+  ProductEvent,
+  ProductUpsert,
+  SourceMessage,
+} from "../types.ts";
+export type { Logger } from "../log.ts";
 export {
   type EmbeddedBroker,
   type EmbeddedBrokerOptions,
@@ -52,4 +59,9 @@ export {
   DLQ_HEADERS,
   type KafkaDeadLetterSinkOptions,
 } from "./dead_letter_sink.ts";
-export { type ClientOptions, createKafkaClient } from "./_client.ts";
+export {
+  createKafkaPublisher,
+  type KafkaPublisher,
+  type KafkaPublisherOptions,
+  type OutgoingMessage,
+} from "./kafka_publisher.ts";

@@ -1,9 +1,7 @@
-import { Partitioners } from "kafkajs";
 import { createMemoryLogger } from "../log.ts";
 import { testBrokers, uniqueTopic } from "../tests/_kafka.ts";
-import { createKafkaClient } from "./_client.ts";
 import { runSourceContract } from "./_source_contract.ts";
-import { createKafkaSource, ensureTopic } from "./mod.ts";
+import { createKafkaPublisher, createKafkaSource, ensureTopic } from "./mod.ts";
 import { MemoryLog } from "./testing.ts";
 
 Deno.test("EventSource contract: in-memory source", async (t) => {
@@ -27,14 +25,8 @@ Deno.test("EventSource contract: Kafka source", async (t) => {
     await ensureTopic(brokers, { topic, partitions: 1, compacted: false });
     return {
       produce: async (records) => {
-        const producer = createKafkaClient({ brokers, clientId: "contract" })
-          .producer({ createPartitioner: Partitioners.DefaultPartitioner });
-        await producer.connect();
-        try {
-          await producer.send({ topic, messages: records, acks: -1 });
-        } finally {
-          await producer.disconnect();
-        }
+        await using publisher = await createKafkaPublisher({ brokers, topic });
+        await publisher.send(records);
       },
       open: () =>
         createKafkaSource({

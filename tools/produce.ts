@@ -8,10 +8,10 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { Partitioners, type Producer } from "kafkajs";
 import {
-  createKafkaClient,
+  createKafkaPublisher,
   ensureTopic,
+  type KafkaPublisher,
   routeProcessWarnings,
 } from "../ingest/mod.ts";
 import { createJsonLogger, type Logger } from "../log.ts";
@@ -122,21 +122,17 @@ export async function publish(
     compacted: true,
     log: options.log,
   });
-  const producer = createKafkaClient({
+  await using publisher = await createKafkaPublisher({
     brokers: options.brokers,
+    topic: options.topic,
     clientId: "produce-tool",
     log: options.log,
-  }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  try {
-    return await sendPaced(producer, messages, options);
-  } finally {
-    await producer.disconnect();
-  }
+  });
+  return await sendPaced(publisher, messages, options);
 }
 
 async function sendPaced(
-  producer: Producer,
+  publisher: KafkaPublisher,
   messages: AsyncIterable<Outgoing> | Iterable<Outgoing>,
   options: PublishOptions,
 ): Promise<number> {
@@ -155,7 +151,7 @@ async function sendPaced(
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
     try {
-      await producer.send({ topic: options.topic, acks: -1, messages: batch });
+      await publisher.send(batch);
     } catch (err) {
       const lines = batch.map((m) => m.line);
       throw new Error(
