@@ -163,8 +163,7 @@ function splitQueries(
   return out;
 }
 
-/** Generates a catalogue; pure and deterministic for a seed. */
-export function generateCatalog(options: CatalogOptions): Catalog {
+function checkOptions(options: CatalogOptions): void {
   if (!Number.isInteger(options.products) || options.products < 1) {
     throw new RangeError(
       `Cannot generate catalogue: products must be a positive integer, got "${options.products}"`,
@@ -175,17 +174,18 @@ export function generateCatalog(options: CatalogOptions): Catalog {
       `Cannot generate catalogue: seed must be an integer, got "${options.seed}"`,
     );
   }
+}
+
+function draftAll(
+  options: CatalogOptions,
+): { drafts: Map<string, DraftProduct>; products: CatalogProduct[] } {
   const mix = { ...DEFAULT_MIX, ...options.mix };
   const drafts = new Map<string, DraftProduct>();
   const products: CatalogProduct[] = [];
   for (let i = 1; i <= options.products; i++) {
     const rng = new Rng(options.seed, "product", i);
-    const d = draftProduct(i, {
-      seed: options.seed,
-      rng,
-      mix,
-      fixed: options.fixed?.[i - 1],
-    });
+    const fixed = options.fixed?.[i - 1];
+    const d = draftProduct(i, { seed: options.seed, rng, mix, fixed });
     drafts.set(d.id, d);
     const split = assignSplit(d, rng, options.evalShare ?? 0.1);
     products.push({
@@ -197,6 +197,13 @@ export function generateCatalog(options: CatalogOptions): Catalog {
       image: d.image,
     });
   }
+  return { drafts, products };
+}
+
+/** Generates a catalogue; pure and deterministic for a seed. */
+export function generateCatalog(options: CatalogOptions): Catalog {
+  checkOptions(options);
+  const { drafts, products } = draftAll(options);
   const splits = {} as Record<SplitName, string[]>;
   const queries = {} as Record<SplitName, CatalogQuery[]>;
   for (const split of SPLITS) {
@@ -205,13 +212,8 @@ export function generateCatalog(options: CatalogOptions): Catalog {
     const per = split === "train"
       ? options.trainQueriesPerProduct ?? 2
       : options.evalQueriesPerProduct ?? 1;
-    queries[split] = splitQueries(
-      split,
-      members,
-      drafts,
-      new Rng(options.seed, "queries", split),
-      per,
-    );
+    const rng = new Rng(options.seed, "queries", split);
+    queries[split] = splitQueries(split, members, drafts, rng, per);
   }
   return { seed: options.seed, products, splits, queries };
 }

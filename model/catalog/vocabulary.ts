@@ -26,6 +26,16 @@ export interface VocabularyTerm {
   readonly heldOut: boolean;
 }
 
+function dedupe(terms: VocabularyTerm[]): VocabularyTerm[] {
+  const seen = new Set<string>();
+  return terms.filter((t) => {
+    const key = `${t.type}\u0000${t.term}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Every term of the catalogue vocabulary, deduplicated by (term, type). */
 export function catalogVocabulary(): VocabularyTerm[] {
   const out: VocabularyTerm[] = [];
@@ -52,23 +62,12 @@ export function catalogVocabulary(): VocabularyTerm[] {
     add("pattern", p.id, p.names, false), add("pattern", p.id, p.heldOut, true);
   }
   for (const [m, names] of Object.entries(MATERIALS)) {
-    add(
-      "material",
-      m,
-      names.filter((n) => !n.includes("%")),
-      false,
-    );
+    add("material", m, names.filter((n) => !n.includes("%")), false);
   }
   for (const g of GENDERS) add("gender", g.id, g.names, false);
   for (const b of Object.values(BRANDS)) {
     for (const s of b.seen) add("brand", s, [s], false);
     for (const s of b.unseen) add("brand", s, [s], true);
   }
-  const seen = new Set<string>();
-  return out.filter((t) => {
-    const key = `${t.type}\u0000${t.term}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return dedupe(out);
 }

@@ -165,19 +165,44 @@ async function rankExtra(
   });
 }
 
+interface Timer {
+  readonly timings: Record<string, number>;
+  lap(name: string): void;
+}
+
+function timer(): Timer {
+  const timings: Record<string, number> = {};
+  let t0 = performance.now();
+  return {
+    timings,
+    lap(name) {
+      timings[name] = Math.round(performance.now() - t0);
+      t0 = performance.now();
+    },
+  };
+}
+
+function scoreAll(
+  queries: readonly EvalQuery[],
+  all: readonly [string, string[][]][],
+): Pick<EvalReport, "results" | "perQuery"> {
+  return {
+    results: all.map(([s, r]) => scoreSystem(s, queries, r)),
+    perQuery: Object.fromEntries(all.map(([s, r]) => [
+      s,
+      queries.map((q, i) => queryMetrics(r[i] ?? [], q.relevant)),
+    ])),
+  };
+}
+
 /** Runs every system on the products and queries. */
 export async function runEvaluation(o: RunOptions): Promise<EvalReport> {
-  const t: Record<string, number> = {};
-  let t0 = performance.now();
-  const lap = (name: string) => {
-    t[name] = Math.round(performance.now() - t0);
-    t0 = performance.now();
-  };
+  const t = timer();
   const bundle = await loadBundle(o.modelDir);
   await using encoders = await createEncoders(bundle, {
     device: o.device ?? "auto",
   });
-  const { version } = bundle.manifest;
+  const { version, name, keywords } = bundle.manifest;
   const embedded = await embedProducts(o.products, {
     encoders,
     spec: bundle.manifest.image,
@@ -185,44 +210,31 @@ export async function runEvaluation(o: RunOptions): Promise<EvalReport> {
     signal: o.signal,
     onProgress: (d, n) => o.onProgress?.(`embed ${d}/${n}`),
   });
-  lap("embedProducts");
+  t.lap("embedProducts");
   const e = embedded.embeddings;
   using make = buildIndex(o.products, e, "make", version);
   using title = buildIndex(o.products, e, "title", version);
   using image = buildIndex(o.products, e, "image", version);
   using fixed = buildIndex(o.products, e, "fixed", version);
-  lap("buildIndexes");
+  t.lap("buildIndexes");
   const warnings: string[] = [];
-  const rankings = await rankAll(
-    o,
-    encoders,
-    { make, title, image, fixed },
-    warnings,
-  );
-  lap("encodeAndRankQueries");
+  const indexes = { make, title, image, fixed };
+  const rankings = await rankAll(o, encoders, indexes, warnings);
+  t.lap("encodeAndRankQueries");
   const all: [string, string[][]][] = SYSTEMS.map((s) => [s, rankings[s]]);
   for (const extra of o.extraModels ?? []) {
     all.push([`${extra.name} (served)`, await rankExtra(o, extra, warnings)]);
+    t.lap(`extra ${extra.name}`);
   }
-  if ((o.extraModels ?? []).length > 0) lap("extraModels");
   return {
-    model: {
-      dir: o.modelDir,
-      name: bundle.manifest.name,
-      version,
-      alpha: bundle.manifest.keywords.alpha,
-    },
+    model: { dir: o.modelDir, name, version, alpha: keywords.alpha },
     device: encoders.device,
     products: o.products.length,
     productsWithImage: embedded.withImage,
     imagesSkipped: embedded.skipped,
     queries: o.queries.length,
-    results: all.map(([s, r]) => scoreSystem(s, o.queries, r)),
-    perQuery: Object.fromEntries(all.map(([s, r]) => [
-      s,
-      o.queries.map((q, i) => queryMetrics(r[i] ?? [], q.relevant)),
-    ])),
-    timingsMs: t,
+    ...scoreAll(o.queries, all),
+    timingsMs: t.timings,
     warnings,
   };
 }
