@@ -168,7 +168,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   },
   {
     name: "IMAGE_MAX_PIXELS",
-    default: "40000000",
+    default: "25000000",
     help: "Largest decoded image (w×h)",
   },
   {
@@ -190,7 +190,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   {
     name: "ENCODER_DEVICE",
     default: "auto",
-    help: "auto | webgpu | native | wasm",
+    help: "auto, webgpu, native or wasm",
   },
   {
     name: "ENCODE_MAX_BATCH",
@@ -213,7 +213,7 @@ export const ENV_VARS: readonly EnvVar[] = [
     default: "128",
     help: "HNSW expansion while searching",
   },
-  { name: "INDEX_QUANTIZATION", default: "f32", help: "f32 | f16 | i8" },
+  { name: "INDEX_QUANTIZATION", default: "f32", help: "f32, f16 or i8" },
   {
     name: "SNAPSHOT_INTERVAL_MS",
     default: "30000",
@@ -237,7 +237,7 @@ export const ENV_VARS: readonly EnvVar[] = [
     default: "(unset: admin off)",
     help: "Bearer token for /admin",
   },
-  { name: "LOG_LEVEL", default: "info", help: "debug | info | warn | error" },
+  { name: "LOG_LEVEL", default: "info", help: "debug, info, warn or error" },
 ];
 
 /** Reads the environment and resolves the configuration. @throws {ConfigError} */

@@ -84,3 +84,15 @@ Deno.test("ENV_VARS documents every variable loadConfig() reads", async () => {
   const documented = new Set(ENV_VARS.map((v) => v.name));
   assert.deepEqual([...read].sort(), [...documented].sort());
 });
+
+Deno.test("ENV_VARS defaults are the defaults loadConfig() applies", () => {
+  const defaults = loadConfig({});
+  for (const v of ENV_VARS) {
+    if (v.default.startsWith("(")) continue;
+    assert.deepEqual(
+      loadConfig({ [v.name]: v.default }),
+      defaults,
+      `${v.name}: documented default "${v.default}" differs`,
+    );
+  }
+});
