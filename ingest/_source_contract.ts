@@ -47,43 +47,31 @@ export async function take(
 
 const keys = (ms: SourceMessage[]) => ms.map((m) => m.key && dec.decode(m.key));
 
-/** Registers the contract's steps on `t`; `harness` gives each step a fresh topic. */
-export async function runSourceContract(
-  t: Deno.TestContext,
-  harness: () => Promise<SourceHarness>,
-): Promise<void> {
-  const records = (n: number, from = 0) =>
-    Array.from({ length: n }, (_, i) => ({
-      key: `p${from + i}`,
-      value: JSON.stringify({
-        op: "upsert",
-        id: `p${from + i}`,
-        title: `t${i}`,
-      }),
-    }));
+function records(n: number, from = 0) {
+  return Array.from({ length: n }, (_, i) => ({
+    key: `p${from + i}`,
+    value: JSON.stringify({ op: "upsert", id: `p${from + i}`, title: `t${i}` }),
+  }));
+}
 
-  await t.step("delivers messages in order with their positions", async () => {
-    const h = await harness();
+type Scenario = (h: SourceHarness) => Promise<void>;
+
+/** The contract: scenario name → body; each runs on a fresh harness. */
+const SCENARIOS: Record<string, Scenario> = {
+  "delivers messages in order with their positions": async (h) => {
     await h.produce([...records(4), { key: "p0", value: null }]);
     await using source = await h.open();
     const got = await take(source, 5);
     assert.deepEqual(keys(got), ["p0", "p1", "p2", "p3", "p0"]);
-    assert.deepEqual(got.map((m) => [m.partition, m.offset]), [
-      [0, "0"],
-      [0, "1"],
-      [0, "2"],
-      [0, "3"],
-      [0, "4"],
-    ]);
-    assert.equal(got[4]?.value, null);
-    assert.equal(
-      dec.decode(got[1]?.value ?? new Uint8Array()),
-      records(2)[1]?.value,
+    assert.deepEqual(
+      got.map((m) => [m.partition, m.offset]),
+      [[0, "0"], [0, "1"], [0, "2"], [0, "3"], [0, "4"]],
     );
-  });
-
-  await t.step("resumes after the committed offset", async () => {
-    const h = await harness();
+    assert.equal(got[4]?.value, null);
+    const value = dec.decode(got[1]?.value ?? new Uint8Array());
+    assert.equal(value, records(2)[1]?.value);
+  },
+  "resumes after the committed offset": async (h) => {
     await h.produce(records(6));
     {
       await using first = await h.open();
@@ -92,10 +80,8 @@ export async function runSourceContract(
     }
     await using second = await h.open();
     assert.deepEqual(keys(await take(second, 3)), ["p3", "p4", "p5"]);
-  });
-
-  await t.step("redelivers what was not committed", async () => {
-    const h = await harness();
+  },
+  "redelivers what was not committed": async (h) => {
     await h.produce(records(3));
     {
       await using first = await h.open();
@@ -103,10 +89,8 @@ export async function runSourceContract(
     }
     await using second = await h.open();
     assert.deepEqual(keys(await take(second, 3)), ["p0", "p1", "p2"]);
-  });
-
-  await t.step("commits the highest position given per partition", async () => {
-    const h = await harness();
+  },
+  "commits the highest position given per partition": async (h) => {
     await h.produce(records(6));
     {
       await using first = await h.open();
@@ -115,13 +99,21 @@ export async function runSourceContract(
     }
     await using second = await h.open();
     assert.deepEqual(keys(await take(second, 1)), ["p5"]);
-  });
-
-  await t.step("delivers messages produced while iterating", async () => {
-    const h = await harness();
+  },
+  "delivers messages produced while iterating": async (h) => {
     await using source = await h.open();
     const pending = take(source, 2);
     await h.produce(records(2, 10));
     assert.deepEqual(keys(await pending), ["p10", "p11"]);
-  });
+  },
+};
+
+/** Runs every contract scenario as a step of `t`, each on a fresh `harness()`. */
+export async function runSourceContract(
+  t: Deno.TestContext,
+  harness: () => Promise<SourceHarness>,
+): Promise<void> {
+  for (const [name, scenario] of Object.entries(SCENARIOS)) {
+    await t.step(name, async () => await scenario(await harness()));
+  }
 }
