@@ -81,6 +81,16 @@ export interface SnapshotConfig {
   readonly keep: number;
 }
 
+/** Automatic compaction of the live index (rebuild without stale slots, then swap). */
+export interface CompactionConfig {
+  /** Compact when stale slots reach this share of all slots, in percent; 0 turns it off. @default 30 */
+  readonly stalePercent: number;
+  /** How often the share is checked, ms. @default 10000 */
+  readonly checkMs: number;
+  /** Fewest stale slots worth a rebuild. @default 1000 */
+  readonly minStaleRows: number;
+}
+
 /** HTTP server. */
 export interface HttpConfig {
   /** Listen address. @default "127.0.0.1" */
@@ -98,6 +108,7 @@ export interface Config {
   readonly encoder: EncoderConfig;
   readonly index: IndexConfig;
   readonly snapshots: SnapshotConfig;
+  readonly compaction: CompactionConfig;
   readonly http: HttpConfig;
   /** Where snapshots and the embedded broker's data live. @default "data" */
   readonly dataDir: string;
@@ -226,6 +237,21 @@ export const ENV_VARS: readonly EnvVar[] = [
   },
   { name: "SNAPSHOT_KEEP", default: "3", help: "Snapshots kept on disk" },
   {
+    name: "COMPACT_STALE_PERCENT",
+    default: "30",
+    help: "Compact at this % of stale index slots; 0 = off",
+  },
+  {
+    name: "COMPACT_CHECK_MS",
+    default: "10000",
+    help: "How often the stale share is checked",
+  },
+  {
+    name: "COMPACT_MIN_STALE",
+    default: "1000",
+    help: "Fewest stale slots worth a compaction",
+  },
+  {
     name: "DATA_DIR",
     default: "data",
     help: "Snapshots and embedded broker data",
@@ -295,6 +321,11 @@ export function loadConfig(
     everyEvents: r.int("SNAPSHOT_EVERY_EVENTS", 10_000, 1, 100_000_000),
     keep: r.int("SNAPSHOT_KEEP", 3, 1, 100),
   };
+  const compaction: CompactionConfig = {
+    stalePercent: r.int("COMPACT_STALE_PERCENT", 30, 0, 100),
+    checkMs: r.int("COMPACT_CHECK_MS", 10_000, 10, 86_400_000),
+    minStaleRows: r.int("COMPACT_MIN_STALE", 1000, 1, 1_000_000_000),
+  };
   const http: HttpConfig = {
     host: r.str("HOST", "127.0.0.1"),
     port: r.int("PORT", 8080, 0, 65535),
@@ -306,6 +337,7 @@ export function loadConfig(
     encoder,
     index,
     snapshots,
+    compaction,
     http,
     dataDir: r.str("DATA_DIR", "data"),
     logLevel: r.oneOf(
