@@ -22,15 +22,22 @@ export const SNAPSHOT_NAME = /^snap-(\d{10})$/;
 /** Prefix of folders being written; a leftover one is a crashed write. */
 export const TEMP_PREFIX = ".tmp-snap-";
 
+/** Manifest file name. */
 export const MANIFEST = "manifest.json";
+/** File holding the manifest's sha256. */
 export const MANIFEST_SUM = "manifest.sha256";
+/** Records file name. */
 export const RECORDS = "records.jsonl";
+/** Vectors file name. */
 export const VECTORS = "vectors.f32";
+/** USearch graph file name. */
 export const GRAPH = "graph.usearch";
 
 /** Size and checksum of one snapshot file. */
 export interface FileEntry {
+  /** Size in bytes. */
   readonly bytes: number;
+  /** Hex sha256 of the content. */
   readonly sha256: string;
 }
 
@@ -39,12 +46,17 @@ export type SnapshotMeta = Readonly<Record<string, unknown>>;
 
 /** What a snapshot holds and how to check it. */
 export interface SnapshotManifest {
-  readonly format: typeof SNAPSHOT_FORMAT;
+  /** Layout version: "product-index-snapshot/1". */
+  readonly format: string;
   /** Sequence number, also in the folder name. */
   readonly seq: number;
+  /** When the index state was captured, ms since epoch. */
   readonly createdAtMs: number;
+  /** Implementation that wrote it. */
   readonly kind: IndexKind;
+  /** Vector length. */
   readonly dims: number;
+  /** Model bundle version of the vectors. */
   readonly modelVersion: string;
   /** Live products. */
   readonly count: number;
@@ -52,6 +64,7 @@ export interface SnapshotManifest {
   readonly rows: number;
   /** USearch tombstone slots when saved. */
   readonly tombstones: number;
+  /** Index parameters the snapshot was built with. */
   readonly params: {
     readonly connectivity: number;
     readonly expansionAdd: number;

@@ -10,6 +10,7 @@ import type { SearchOptions, VectorIndex } from "./vector_index.ts";
 
 /** A counted hold on one index; release it with `using` or `[Symbol.dispose]()`. */
 export interface IndexLease extends Disposable {
+  /** The leased index; usable until the lease is released. */
   readonly index: VectorIndex;
 }
 
@@ -32,6 +33,7 @@ export class IndexHolder implements Disposable {
   #retiring = new Map<VectorIndex, () => void>();
   #log: Logger | undefined;
 
+  /** A holder serving `options.initial` (or nothing yet). */
   constructor(options: IndexHolderOptions = {}) {
     this.#current = options.initial ?? null;
     this.#log = options.log;

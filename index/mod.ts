@@ -41,7 +41,11 @@ export type { IndexHolderOptions, IndexLease } from "./index_holder.ts";
 export { saveSnapshot } from "./snapshot_save.ts";
 export type { SaveSnapshotOptions, SnapshotInfo } from "./snapshot_save.ts";
 export { loadLatestSnapshot, verifySnapshot } from "./snapshot_load.ts";
-export type { LoadedSnapshot, LoadSnapshotOptions } from "./snapshot_load.ts";
+export type {
+  LoadedSnapshot,
+  LoadSnapshotOptions,
+  VerifiedSnapshot,
+} from "./snapshot_load.ts";
 export { listSnapshots } from "./_snapshot_format.ts";
 export type {
   FileEntry,
@@ -50,3 +54,12 @@ export type {
 } from "./_snapshot_format.ts";
 export { compact, rebuild } from "./rebuild.ts";
 export type { RebuildOptions } from "./rebuild.ts";
+export type {
+  AttrFilter,
+  Attrs,
+  AttrValue,
+  ModalityWeights,
+  ProductRecord,
+  SearchHit,
+} from "../types.ts";
+export type { Logger } from "../log.ts";

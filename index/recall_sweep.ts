@@ -2,7 +2,8 @@
  * Measures recall@10, QPS and build time of USearch settings against exact search.
  *
  * `deno run -A index/recall_sweep.ts [--n 100000] [--dims 64] [--queries 500]
- *   [--data clustered|random|both] [--churn 0.5] [--settings 16/128/128/f32,…]`
+ *   [--data clustered|mixed|random|both] [--churn 0.5] [--settings 16/128/128/f32,…]
+ *   [--ef 64,256,512] [--threads 1]`
  *
  * Prints one JSON line per (data set, setting). `--churn f` also replaces a fraction f
  * of the products (half re-embedded, half deleted and re-added under new ids) through
@@ -20,18 +21,23 @@ export type Setting = Pick<
   "connectivity" | "expansionAdd" | "expansionSearch" | "quantization"
 >;
 
-/** Recall@k of `index` against `exact` over `queries`, and the index's single-query QPS. */
+/**
+ * Recall@10 of `index` against `exact` over `queries`, and the index's single-query QPS.
+ * With `ef` the index is asked for `ef` hits and the best 10 are kept: USearch searches
+ * with max(expansionSearch, wanted), so this measures expansionSearch = ef on one graph.
+ */
 export function measure(
   index: VectorIndex,
   exact: VectorIndex,
   queries: readonly Float32Array[],
-  k = 10,
+  ef = 10,
 ): { recall: number; qps: number; p99Ms: number } {
+  const k = 10;
   let found = 0;
   const times: number[] = [];
   for (const q of queries) {
     const t0 = performance.now();
-    const got = index.search(q, { k });
+    const got = index.search(q, { k: Math.max(k, ef) }).slice(0, k);
     times.push(performance.now() - t0);
     const want = new Set(exact.search(q, { k }).map((h) => h.id));
     found += got.filter((h) => want.has(h.id)).length;
@@ -46,13 +52,20 @@ export function measure(
 }
 
 function dataset(kind: string, n: number, dims: number): Float32Array[] {
-  return kind === "random"
-    ? randomVectors(n, dims, 11)
-    : clusteredVectors(n, dims, { seed: 11, clusters: 200, spread: 0.35 });
+  if (kind === "random") return randomVectors(n, dims, 11);
+  const mixed = kind === "mixed";
+  return clusteredVectors(n, dims, {
+    seed: 11,
+    clusters: mixed ? 2000 : 200,
+    spread: mixed ? 0.7 : 0.35,
+  });
 }
+
+let threads = 1;
 
 function build(setting: Setting | null, vectors: Float32Array[], dims: number) {
   const options = {
+    bulkThreads: threads,
     dims,
     modelVersion: "sweep",
     initialCapacity: vectors.length,
@@ -153,6 +166,10 @@ function main(): void {
   const settings = Deno.args.includes("--settings")
     ? parseSettings(arg("settings", ""))
     : DEFAULT_SETTINGS;
+  threads = Number(arg("threads", "1"));
+  const efs = Deno.args.includes("--ef")
+    ? arg("ef", "").split(",").map(Number)
+    : [];
   const kinds = only === "both" ? ["clustered", "random"] : [only];
   for (const kind of kinds) {
     const vectors = dataset(kind, n, dims);
@@ -164,6 +181,15 @@ function main(): void {
         : shared;
       const { index, buildMs } = build(setting, vectors, dims);
       const fresh = measure(index, exact, queries);
+      for (const ef of efs) {
+        writeLine({
+          data: kind,
+          n,
+          ...setting,
+          efViaWanted: ef,
+          ...measure(index, exact, queries, ef),
+        });
+      }
       const line: Record<string, unknown> = {
         data: kind,
         n,

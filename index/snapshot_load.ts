@@ -55,20 +55,27 @@ export interface LoadSnapshotOptions {
 
 /** A loaded snapshot. */
 export interface LoadedSnapshot {
+  /** The restored index (the caller owns and disposes it). */
   readonly index: VectorIndex;
+  /** Its manifest, with the caller metadata saved with it. */
   readonly manifest: SnapshotManifest;
+  /** The snapshot folder. */
   readonly path: string;
   /** Whether the USearch graph was loaded (false: rebuilt from vectors). */
   readonly graphLoaded: boolean;
   /** Problems of newer snapshots that were skipped, one line each. */
   readonly problems: readonly string[];
+  /** Time the load took. */
   readonly durationMs: number;
 }
 
-/** A snapshot whose files all passed their checks. */
-interface Verified {
+/** A snapshot whose files all passed their checks, with the bytes read. */
+export interface VerifiedSnapshot {
+  /** The parsed manifest. */
   readonly manifest: SnapshotManifest;
+  /** Content of records.jsonl. */
   readonly records: Uint8Array;
+  /** Content of vectors.f32. */
   readonly vectors: Uint8Array;
 }
 
@@ -127,7 +134,7 @@ export async function loadLatestSnapshot(
 /** Checks a snapshot folder; `problems` is empty when every checksum and field is right. */
 export async function verifySnapshot(
   path: string,
-): Promise<{ problems: string[]; verified?: Verified }> {
+): Promise<{ problems: string[]; verified?: VerifiedSnapshot }> {
   let manifestBytes: Uint8Array;
   let sum: string;
   try {
@@ -185,7 +192,7 @@ async function checkFile(
 }
 
 function build(
-  verified: Verified,
+  verified: VerifiedSnapshot,
   path: string,
   options: LoadSnapshotOptions,
 ): { index: VectorIndex; graphLoaded: boolean } {

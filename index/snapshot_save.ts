@@ -42,8 +42,11 @@ export interface SaveSnapshotOptions {
 
 /** A snapshot on disk. */
 export interface SnapshotInfo {
+  /** The snapshot folder. */
   readonly path: string;
+  /** Its manifest. */
   readonly manifest: SnapshotManifest;
+  /** Time the save took. */
   readonly durationMs: number;
 }
 

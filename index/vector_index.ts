@@ -49,15 +49,25 @@ export interface UsearchIndexOptions extends IndexOptions {
 
 /** Fully resolved options, recorded in snapshot manifests. */
 export interface ResolvedIndexOptions {
+  /** Implementation. */
   readonly kind: IndexKind;
+  /** See {@linkcode IndexOptions.dims}. */
   readonly dims: number;
+  /** See {@linkcode IndexOptions.modelVersion}. */
   readonly modelVersion: string;
+  /** See {@linkcode IndexOptions.initialCapacity}. */
   readonly initialCapacity: number;
+  /** See {@linkcode IndexOptions.exactFilterMaxRows}. */
   readonly exactFilterMaxRows: number;
+  /** See {@linkcode UsearchIndexOptions.connectivity} (unused by brute force). */
   readonly connectivity: number;
+  /** See {@linkcode UsearchIndexOptions.expansionAdd} (unused by brute force). */
   readonly expansionAdd: number;
+  /** See {@linkcode UsearchIndexOptions.expansionSearch} (unused by brute force). */
   readonly expansionSearch: number;
+  /** See {@linkcode UsearchIndexOptions.quantization} (unused by brute force). */
   readonly quantization: Quantization;
+  /** See {@linkcode UsearchIndexOptions.bulkThreads} (unused by brute force). */
   readonly bulkThreads: number;
 }
 
@@ -71,14 +81,19 @@ export interface SearchOptions {
 
 /** One item of a bulk upsert. */
 export interface UpsertItem {
+  /** The product's record. */
   readonly record: ProductRecord;
+  /** Its embedding; any norm but zero. */
   readonly vector: Float32Array;
 }
 
 /** Counters used to report on an index and to decide when to compact it. */
 export interface IndexStats {
+  /** Implementation. */
   readonly kind: IndexKind;
+  /** Vector length. */
   readonly dims: number;
+  /** Model version of the vectors. */
   readonly modelVersion: string;
   /** Live products. */
   readonly size: number;
@@ -96,8 +111,11 @@ export interface IndexStats {
 
 /** A searchable store of product vectors with their records, keyed by product id. */
 export interface VectorIndex extends Disposable {
+  /** Implementation. */
   readonly kind: IndexKind;
+  /** Vector length. */
   readonly dims: number;
+  /** Model version of the vectors; vectors of two models never mix. */
   readonly modelVersion: string;
   /** Live products. */
   readonly size: number;
@@ -130,5 +148,6 @@ export interface VectorIndex extends Disposable {
   ): SearchHit[][];
   /** Live product ids. */
   ids(): IterableIterator<string>;
+  /** Sizes and stale-slot counters (compaction trigger: `staleRatio`). */
   stats(): IndexStats;
 }
