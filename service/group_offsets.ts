@@ -18,6 +18,11 @@ export async function alignGroupOffsets(
     topic: string;
     offsets: PartitionOffsets;
     log: Logger;
+    /**
+     * How long to wait for members to leave first: a member of a killed process stays
+     * in the group until its session times out. @default 0
+     */
+    waitEmptyMs?: number;
   },
 ): Promise<Record<string, string>> {
   const { groupId, topic, log } = options;
@@ -30,11 +35,14 @@ export async function alignGroupOffsets(
   const admin = client.admin();
   await admin.connect();
   try {
-    const [group] = (await admin.describeGroups([groupId])).groups;
-    if (group && group.members.length > 0) {
+    const members = await waitForEmptyGroup(
+      () => admin.describeGroups([groupId]),
+      options.waitEmptyMs ?? 0,
+    );
+    if (members > 0) {
       log.warn("group_offsets_not_aligned", {
         groupId,
-        members: group.members.length,
+        members,
         why: "the group has live members; their committed offsets are used",
       });
       return {};
@@ -70,5 +78,18 @@ export async function alignGroupOffsets(
     );
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Members left after waiting up to `waitMs` for the group to empty. */
+async function waitForEmptyGroup(
+  describe: () => Promise<{ groups: Array<{ members: unknown[] }> }>,
+  waitMs: number,
+): Promise<number> {
+  const deadline = Date.now() + waitMs;
+  while (true) {
+    const members = (await describe()).groups[0]?.members.length ?? 0;
+    if (members === 0 || Date.now() >= deadline) return members;
+    await new Promise((r) => setTimeout(r, 250));
   }
 }

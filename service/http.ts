@@ -6,11 +6,12 @@
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
-import type { Encoders } from "../encode/mod.ts";
-import type { KafkaSource } from "../ingest/mod.ts";
-import { compact, type IndexHolder } from "../index/mod.ts";
+import type { KafkaSource, SourceStatus } from "../ingest/mod.ts";
+import type { IndexHolder } from "../index/mod.ts";
 import type { Checkpointer } from "../pipeline/mod.ts";
-import { createApp, type Searcher } from "../serve/mod.ts";
+import { createApp, HttpError, type Searcher } from "../serve/mod.ts";
+import type { Generations } from "./generations.ts";
+import type { Swaps } from "./swaps.ts";
 
 /** What the HTTP side reads from the rest of the service. */
 export interface HttpDeps {
@@ -18,9 +19,11 @@ export interface HttpDeps {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly holder: IndexHolder;
-  readonly encoders: Encoders;
-  readonly source: KafkaSource;
+  readonly generations: Generations;
+  /** The Kafka source, null until the consumer is started. */
+  source(): KafkaSource | null;
   readonly checkpointer: Checkpointer;
+  readonly swaps: Swaps;
   /** Whether the index came from a snapshot (then it is ready at once). */
   readonly fromSnapshot: boolean;
 }
@@ -34,7 +37,7 @@ export async function startHttp(
   registerGauges(deps);
   const app = createApp({
     searcher,
-    encoder: deps.encoders.query,
+    encoder: deps.generations.queryEncoder(),
     stats: () => collectStats(deps, searcher),
     metrics,
     log: log.child({ stage: "serve" }),
@@ -70,27 +73,29 @@ export async function startHttp(
  * caught up with the log once, so a rebuild from the topic does not serve half an index.
  */
 function createSearcher(deps: HttpDeps): Searcher {
-  const { holder, source } = deps;
+  const { holder } = deps;
   let caughtUp = deps.fromSnapshot;
-  return {
-    get ready() {
-      if (!holder.ready) return false;
-      if (!caughtUp) {
-        const status = source.status();
-        caughtUp = status.state === "connected" &&
-          status.partitions.length > 0 &&
-          status.partitions.every((p) => p.lag === 0);
-      }
-      return caughtUp;
-    },
-    info: () => ({
-      ...holder.info(),
-      modelVersion: deps.encoders.query.modelVersion,
-    }),
-    search: (vector, options) => holder.search(vector, options),
-    get: (id) => holder.get(id),
-  };
+  return deps.generations.searcher(() => {
+    if (!holder.ready) return false;
+    if (!caughtUp) {
+      const status = deps.source()?.status();
+      caughtUp = status !== undefined && status.state === "connected" &&
+        status.partitions.length > 0 &&
+        status.partitions.every((p) => p.lag === 0);
+    }
+    return caughtUp;
+  });
 }
+
+const NO_SOURCE: SourceStatus = {
+  state: "connecting",
+  lastContactMs: 0,
+  lastError: null,
+  buffered: 0,
+  partitions: [],
+  totalLag: 0,
+  rebalances: 0,
+};
 
 function byLabel(
   metrics: Metrics,
@@ -110,8 +115,9 @@ function collectStats(
   deps: HttpDeps,
   searcher: Searcher,
 ): Record<string, unknown> {
-  const { metrics, holder, source, checkpointer, encoders } = deps;
-  const status = source.status();
+  const { metrics, holder, checkpointer, generations, swaps } = deps;
+  const encoders = generations.active.encoders;
+  const status = deps.source()?.status() ?? NO_SOURCE;
   const index = holder.current?.stats();
   const dlq = byLabel(metrics, "ingest_dlq_total", "reason");
   const lastEvent = metrics.gauge("ingest_last_event_timestamp_ms", "").get();
@@ -144,11 +150,19 @@ function collectStats(
       ageMs: checkpointer.ageMs,
       pendingEvents: checkpointer.pending,
     },
+    model: {
+      version: generations.modelVersion,
+      dir: generations.active.bundle.dir,
+    },
+    swaps: {
+      total: byLabel(metrics, "index_swaps_total", "reason"),
+      reindex: swaps.reindexState,
+    },
   };
 }
 
 function registerGauges(deps: HttpDeps): void {
-  const { metrics, holder, source, checkpointer } = deps;
+  const { metrics, holder, checkpointer } = deps;
   const size = metrics.gauge("index_size", "Products in the live index");
   const stale = metrics.gauge(
     "index_stale_ratio",
@@ -174,7 +188,7 @@ function registerGauges(deps: HttpDeps): void {
     const stats = holder.current?.stats();
     size.set(stats?.size ?? 0);
     stale.set(stats?.staleRatio ?? 0);
-    const status = source.status();
+    const status = deps.source()?.status() ?? NO_SOURCE;
     lag.set(status.totalLag);
     buffered.set(status.buffered);
     snapshotAge.set(checkpointer.ageMs / 1000);
@@ -188,11 +202,17 @@ function adminActions(deps: HttpDeps) {
       await deps.checkpointer.checkpoint();
       return { pendingEvents: deps.checkpointer.pending };
     },
-    compact: async () => {
-      const next = await compact(deps.holder, {
-        log: deps.log.child({ stage: "index" }),
-      });
-      return { size: next.size };
+    compact: () => deps.swaps.compact("admin"),
+    reindex: (body: unknown) => {
+      const modelDir = (body as { modelDir?: unknown } | null)?.modelDir;
+      if (typeof modelDir !== "string" || modelDir.length === 0) {
+        throw new HttpError(
+          400,
+          "invalid_model_dir",
+          'Body must be {"modelDir": "<bundle folder>"}',
+        );
+      }
+      return Promise.resolve(deps.swaps.startReindex(modelDir));
     },
   };
 }

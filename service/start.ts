@@ -1,9 +1,11 @@
 /**
  * Starts the whole service from a resolved config: broker (embedded or given), model
- * bundle and encoders, the index (from the newest valid snapshot, or empty), the Kafka
- * source aligned to that snapshot, the dead-letter sink, the pipeline, checkpoints and the
- * HTTP server. `stop()` shuts down in order: stop the source → drain in-flight batches →
- * snapshot → commit → stop HTTP → dispose encoders, index, Kafka clients, broker.
+ * bundle and encoders, the index (from the newest valid snapshot, or empty), the HTTP
+ * server (it serves a loaded snapshot at once), the Kafka source aligned to that
+ * snapshot, the dead-letter sink, the pipeline, checkpoints, automatic compaction and
+ * model upgrades. `stop()` shuts down in order: stop the source → drain in-flight
+ * batches → snapshot → commit → stop HTTP → dispose encoders, index, Kafka clients,
+ * broker.
  * @module
  */
 import { join } from "node:path";
@@ -14,39 +16,35 @@ import {
   createEncoders,
   type Encoders,
   loadBundle,
-  loadImage,
   type ModelBundle,
 } from "../encode/mod.ts";
 import {
-  createKafkaDeadLetterSink,
-  createKafkaSource,
   ensureTopic,
-  parseEvent,
+  type KafkaSource,
   startEmbeddedBroker,
 } from "../ingest/mod.ts";
-import {
-  createUsearchIndex,
-  IndexHolder,
-  loadLatestSnapshot,
-  saveSnapshot,
-  type VectorIndex,
-} from "../index/mod.ts";
+import { IndexHolder } from "../index/mod.ts";
 import {
   Checkpointer,
-  type PartitionOffsets,
   type PipelineSummary,
-  runPipeline,
-  stoppable,
   systemClock,
 } from "../pipeline/mod.ts";
-import { alignGroupOffsets } from "./group_offsets.ts";
+import { resolveModelDir, saveActiveModel } from "./active_model.ts";
+import { Generations } from "./generations.ts";
 import { startHttp } from "./http.ts";
+import { IngestGate } from "./ingest_gate.ts";
+import { openIndex } from "./open_index.ts";
+import { startIngest } from "./ingest.ts";
+import { SnapshotWriter } from "./snapshot_writer.ts";
+import { Swaps } from "./swaps.ts";
 
 /** Options of {@linkcode startService}. */
 export interface ServiceOptions {
   readonly log: Logger;
   /** @default a new registry */
   readonly metrics?: Metrics;
+  /** How long a replaced model stays usable for in-flight queries, ms. @default 10000 */
+  readonly swapGraceMs?: number;
 }
 
 /** A running service. */
@@ -56,8 +54,12 @@ export interface Service extends AsyncDisposable {
   readonly brokers: readonly string[];
   readonly holder: IndexHolder;
   readonly metrics: Metrics;
+  /** Encoders of the live model (they change with a model upgrade). */
   readonly encoders: Encoders;
+  /** Bundle of the live model (it changes with a model upgrade). */
   readonly bundle: ModelBundle;
+  /** Compaction and model upgrades. */
+  readonly swaps: Swaps;
   /** Settles when the pipeline ends: after `stop()`, or with the error that stopped it. */
   readonly done: Promise<PipelineSummary>;
   /** Graceful shutdown; safe to call more than once. */
@@ -81,129 +83,114 @@ export async function startService(
       compacted: true,
       log,
     });
-    const bundle = await loadBundle(config.encoder.modelDir);
-    const encoders = stack.use(
-      await createEncoders(bundle, {
-        device: config.encoder.device,
-        log: log.child({ stage: "encode" }),
-      }),
-    );
-    const snapshotsDir = join(config.dataDir, "snapshots");
-    const { index, offsets, fromSnapshot } = await openIndex(
-      config,
-      bundle,
-      snapshotsDir,
+    const modelDir = await resolveModelDir(
+      config.dataDir,
+      config.encoder.modelDir,
       log,
     );
+    const bundle = await loadBundle(modelDir);
+    const encoders = await createEncoders(bundle, {
+      device: config.encoder.device,
+      log: log.child({ stage: "encode" }),
+    });
+    const snapshotsDir = join(config.dataDir, "snapshots");
+    const opened = await openIndex(config, bundle, snapshotsDir, log);
     const holder = new IndexHolder({
-      initial: index,
+      initial: opened.index,
       log: log.child({ stage: "index" }),
     });
     stack.defer(() => holder[Symbol.dispose]());
-    const sourceLog = log.child({ stage: "source" });
-    await alignGroupOffsets(brokers, {
-      groupId,
-      topic,
-      offsets,
-      log: sourceLog,
+    const generations = new Generations({
+      holder,
+      initial: { bundle, encoders },
+      log: log.child({ stage: "index" }),
+      graceMs: options.swapGraceMs ?? 10_000,
     });
-    const source = stack.use(
-      await createKafkaSource({
-        brokers,
-        topic,
-        groupId,
-        clientId: config.kafka.clientId,
-        log: sourceLog,
-        maxBufferedMessages: config.kafka.maxBufferedMessages,
-        sessionTimeoutMs: config.kafka.sessionTimeoutMs,
-        heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
-        fromBeginning: true,
-      }),
-    );
-    const dlq = stack.use(
-      await createKafkaDeadLetterSink({
-        brokers,
-        topic: config.kafka.dlqTopic,
-        log: sourceLog,
-        createTopic: true,
-      }),
-    );
+    stack.use(generations);
+    let source: KafkaSource | null = null;
+    const writer = new SnapshotWriter({
+      holder,
+      generations,
+      dir: snapshotsDir,
+      meta: { topic, groupId },
+      keep: config.snapshots.keep,
+      log: log.child({ stage: "index" }),
+    });
     const checkpointer = new Checkpointer(
       {
-        snapshot: async (o) => {
-          const live = holder.current;
-          if (live === null) throw new Error("Cannot snapshot: no live index");
-          await saveSnapshot(live, snapshotsDir, {
-            meta: { offsets: o, topic, groupId },
-            keep: config.snapshots.keep,
-            log: log.child({ stage: "index" }),
-          });
+        snapshot: (offsets) => writer.write(offsets),
+        commit: (positions) => {
+          if (source === null) throw new Error("Cannot commit: no source yet");
+          return source.commit(positions);
         },
-        commit: (positions) => source.commit(positions),
         clock: systemClock,
         log: log.child({ stage: "checkpoint" }),
         metrics,
       },
       config.snapshots,
-      offsets,
+      opened.offsets,
     );
-
-    const stopSource = new AbortController();
-    const imageOptions = {
-      maxBytes: config.images.maxBytes,
-      timeoutMs: config.images.timeoutMs,
-      maxPixels: config.images.maxPixels,
-      allowPrivateNetwork: config.images.allowPrivateNetwork,
-      baseDir: config.images.baseDir,
-    };
-    const done = runPipeline({
-      source: stoppable(source, stopSource.signal),
-      parse: (m) => parseEvent(m),
-      loadImage: (ref) => loadImage(ref, bundle.manifest.image, imageOptions),
-      encode: (batch) => encoders.product.encode([...batch], {}),
-      index: () => {
-        const live = holder.current;
-        if (live === null) throw new Error("Cannot apply event: no live index");
-        return live;
-      },
-      deadLetter: (m, reason, detail) => dlq.send(m, reason, detail),
-      checkpoint: (positions, n) => checkpointer.applied(positions, n),
-      log: log.child({ stage: "pipeline" }),
+    const gate = new IngestGate();
+    const swaps = new Swaps({
+      holder,
+      log: log.child({ stage: "index" }),
       metrics,
-      clock: systemClock,
-    }, {
-      maxBatchSize: config.encoder.maxBatchSize,
-      maxWaitMs: config.encoder.maxWaitMs,
-      imageConcurrency: config.images.concurrency,
+      reindex: {
+        config,
+        brokers,
+        log,
+        generations,
+        gate,
+        liveOffsets: () => checkpointer.offsets(),
+        snapshotNow: () => writer.write(checkpointer.offsets()),
+        persistModel: (dir, version) =>
+          saveActiveModel(config.dataDir, {
+            modelDir: dir,
+            version,
+            configuredModelDir: config.encoder.modelDir,
+            installedAtMs: Date.now(),
+          }),
+      },
     });
-    done.catch((err) => log.error("pipeline_failed", { error: err }));
-    const timerStop = new AbortController();
-    const timer = checkpointer.runTimer(timerStop.signal);
-
     const http = await startHttp({
       config,
       log,
       metrics,
       holder,
-      encoders,
-      source,
+      generations,
+      source: () => source,
       checkpointer,
-      fromSnapshot,
+      swaps,
+      fromSnapshot: opened.fromSnapshot,
     });
+    const ingest = await startIngest({
+      config,
+      brokers,
+      log,
+      metrics,
+      holder,
+      generations,
+      gate,
+      checkpointer,
+      swaps,
+      offsets: opened.offsets,
+    });
+    source = ingest.source;
+    stack.use(ingest);
     log.info("service_started", {
       url: http.url,
       brokers,
       modelVersion: bundle.manifest.version,
-      fromSnapshot,
+      fromSnapshot: opened.fromSnapshot,
+      snapshotLoadMs: opened.loadMs,
     });
 
     let stopping: Promise<void> | undefined;
     const stop = () =>
       stopping ??= (async () => {
-        stopSource.abort();
-        const summary = await done.catch(() => null);
-        timerStop.abort();
-        await timer;
+        swaps.abort();
+        const summary = await ingest.stop();
+        await swaps.settled();
         try {
           await checkpointer.checkpoint();
         } catch (err) {
@@ -218,9 +205,14 @@ export async function startService(
       brokers,
       holder,
       metrics,
-      encoders,
-      bundle,
-      done,
+      get encoders() {
+        return generations.active.encoders;
+      },
+      get bundle() {
+        return generations.active.bundle;
+      },
+      swaps,
+      done: ingest.done,
       stop,
       [Symbol.asyncDispose]: stop,
     };
@@ -247,38 +239,4 @@ async function resolveBrokers(
     }),
   );
   return broker.brokers;
-}
-
-/** The newest valid snapshot of this model, or an empty index when there is none. */
-async function openIndex(
-  config: Config,
-  bundle: ModelBundle,
-  dir: string,
-  log: Logger,
-): Promise<
-  { index: VectorIndex; offsets: PartitionOffsets; fromSnapshot: boolean }
-> {
-  const params = {
-    connectivity: config.index.connectivity,
-    expansionAdd: config.index.expansionAdd,
-    expansionSearch: config.index.expansionSearch,
-    quantization: config.index.quantization,
-  };
-  const loaded = await loadLatestSnapshot(dir, {
-    modelVersion: bundle.manifest.version,
-    index: params,
-    log: log.child({ stage: "index" }),
-  });
-  if (loaded !== null) {
-    const offsets =
-      (loaded.manifest.meta as { offsets?: PartitionOffsets } | undefined)
-        ?.offsets ?? {};
-    return { index: loaded.index, offsets, fromSnapshot: true };
-  }
-  const index = createUsearchIndex({
-    dims: bundle.manifest.dims,
-    modelVersion: bundle.manifest.version,
-    ...params,
-  });
-  return { index, offsets: {}, fromSnapshot: false };
 }

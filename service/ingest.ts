@@ -1,0 +1,157 @@
+/**
+ * The ingest side of the service: the consumer group aligned to the loaded snapshot, the
+ * Kafka source behind the swap gate, the dead-letter sink, the pipeline writing to the
+ * live index with the live model, the checkpoint timer and automatic compaction.
+ * @module
+ */
+import type { Config } from "../config.ts";
+import { loadImage } from "../encode/mod.ts";
+import type { IndexHolder } from "../index/mod.ts";
+import {
+  createKafkaDeadLetterSink,
+  createKafkaSource,
+  type DeadLetterSink,
+  type KafkaSource,
+  parseEvent,
+} from "../ingest/mod.ts";
+import type { Logger } from "../log.ts";
+import type { Metrics } from "../metrics.ts";
+import {
+  type Checkpointer,
+  type PartitionOffsets,
+  type PipelineSummary,
+  runPipeline,
+  stoppable,
+  systemClock,
+} from "../pipeline/mod.ts";
+import type { Generations } from "./generations.ts";
+import { alignGroupOffsets } from "./group_offsets.ts";
+import type { IngestGate } from "./ingest_gate.ts";
+import { imageOptions } from "./reindex.ts";
+import type { Swaps } from "./swaps.ts";
+
+/** What {@linkcode startIngest} wires together. */
+export interface IngestDeps {
+  readonly config: Config;
+  readonly brokers: readonly string[];
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly holder: IndexHolder;
+  readonly generations: Generations;
+  readonly gate: IngestGate;
+  readonly checkpointer: Checkpointer;
+  readonly swaps: Swaps;
+  /** Offsets the loaded snapshot covers. */
+  readonly offsets: PartitionOffsets;
+}
+
+/** Running ingestion. */
+export interface Ingest extends AsyncDisposable {
+  readonly source: KafkaSource;
+  readonly done: Promise<PipelineSummary>;
+  /** Stops the source, drains the pipeline and the timers; resolves with the totals. */
+  stop(): Promise<PipelineSummary | null>;
+}
+
+/** Starts consuming; on failure, what was started is disposed again. */
+export async function startIngest(deps: IngestDeps): Promise<Ingest> {
+  const { config, brokers, log } = deps;
+  const { topic, groupId } = config.kafka;
+  const sourceLog = log.child({ stage: "source" });
+  await alignGroupOffsets(brokers, {
+    groupId,
+    topic,
+    offsets: deps.offsets,
+    log: sourceLog,
+    waitEmptyMs: config.kafka.sessionTimeoutMs + 5_000,
+  });
+  await using stack = new AsyncDisposableStack();
+  const source = stack.use(
+    await createKafkaSource({
+      brokers,
+      topic,
+      groupId,
+      clientId: config.kafka.clientId,
+      log: sourceLog,
+      maxBufferedMessages: config.kafka.maxBufferedMessages,
+      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+      heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
+      fromBeginning: true,
+    }),
+  );
+  const dlq = stack.use(
+    await createKafkaDeadLetterSink({
+      brokers,
+      topic: config.kafka.dlqTopic,
+      log: sourceLog,
+      createTopic: true,
+    }),
+  );
+  const owned = stack.move();
+  return run(deps, source, dlq, owned);
+}
+
+function run(
+  deps: IngestDeps,
+  source: KafkaSource,
+  dlq: DeadLetterSink,
+  owned: AsyncDisposableStack,
+): Ingest {
+  const { config, log, metrics, holder, generations, checkpointer } = deps;
+  const stopSource = new AbortController();
+  const done = runPipeline({
+    source: stoppable(deps.gate.wrap(source), stopSource.signal),
+    parse: (m) => parseEvent(m),
+    loadImage: (ref) =>
+      loadImage(
+        ref,
+        generations.active.bundle.manifest.image,
+        imageOptions(config),
+      ),
+    // The gate guarantees no batch is in flight when the generation changes.
+    encode: (batch) =>
+      generations.active.encoders.product.encode([...batch], {}),
+    index: () => {
+      const live = holder.current;
+      if (live === null) throw new Error("Cannot apply event: no live index");
+      return live;
+    },
+    deadLetter: (m, reason, detail) => dlq.send(m, reason, detail),
+    checkpoint: (positions, n) => checkpointer.applied(positions, n),
+    log: log.child({ stage: "pipeline" }),
+    metrics,
+    clock: systemClock,
+  }, {
+    maxBatchSize: config.encoder.maxBatchSize,
+    maxWaitMs: config.encoder.maxWaitMs,
+    imageConcurrency: config.images.concurrency,
+  });
+  done.catch((err) => log.error("pipeline_failed", { error: err }));
+  const timers = new AbortController();
+  const checkpointTimer = checkpointer.runTimer(timers.signal);
+  const compactTimer = deps.swaps.runAutoCompact({
+    staleRatio: config.compaction.stalePercent / 100,
+    checkMs: config.compaction.checkMs,
+    minStaleRows: config.compaction.minStaleRows,
+  }, timers.signal);
+  let stopping: Promise<PipelineSummary | null> | undefined;
+  const stop = () =>
+    stopping ??= (async () => {
+      stopSource.abort();
+      deps.gate.resume();
+      const summary = await done.catch(() => null);
+      timers.abort();
+      await checkpointTimer;
+      await compactTimer;
+      return summary;
+    })();
+  return {
+    source,
+    done,
+    stop,
+    [Symbol.asyncDispose]: async () => {
+      await stop();
+      await owned.disposeAsync();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * A pause switch between the Kafka source and the live pipeline. A model swap pauses it,
+ * waits until every message already handed to the pipeline is in the index, swaps, and
+ * resumes: no batch encoded by the old model can land in the new index.
+ * @module
+ */
+import type { PartitionOffsets } from "../pipeline/mod.ts";
+import type { SourceMessage } from "../types.ts";
+
+/** Pausable pass-through of a message stream that knows what it handed out. */
+export class IngestGate {
+  #paused = false;
+  #resumed = Promise.withResolvers<void>();
+  readonly #handedOut = new Map<string, SourceMessage>();
+
+  /** Messages of `source`, held back while paused. */
+  async *wrap(
+    source: AsyncIterable<SourceMessage>,
+  ): AsyncGenerator<SourceMessage> {
+    for await (const message of source) {
+      while (this.#paused) await this.#resumed.promise;
+      this.#handedOut.set(
+        `${message.topic}\u0000${message.partition}`,
+        message,
+      );
+      yield message;
+    }
+  }
+
+  /** Stops handing out messages (those in flight still finish). */
+  pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#resumed = Promise.withResolvers<void>();
+  }
+
+  /** Hands out messages again. */
+  resume(): void {
+    this.#paused = false;
+    this.#resumed.resolve();
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** True when every message handed out is below the `applied` next-offsets. */
+  drained(applied: PartitionOffsets): boolean {
+    for (const m of this.#handedOut.values()) {
+      const next = applied[m.topic]?.[String(m.partition)];
+      if (next === undefined || BigInt(next) <= BigInt(m.offset)) return false;
+    }
+    return true;
+  }
+}
+
+/**
+ * Polls `check` every `everyMs` until it holds.
+ * @throws {Error} after `timeoutMs`, naming `what`
+ * @throws the signal's reason when `signal` aborts
+ */
+export async function pollUntil(
+  check: () => boolean,
+  options: {
+    what: string;
+    timeoutMs: number;
+    everyMs?: number;
+    signal?: AbortSignal;
+  },
+): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    options.signal?.throwIfAborted();
+    if (Date.now() - started > options.timeoutMs) {
+      throw new Error(
+        `Timed out after ${options.timeoutMs} ms waiting for ${options.what}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, options.everyMs ?? 20));
+  }
+}

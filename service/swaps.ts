@@ -1,0 +1,154 @@
+/**
+ * Every index swap of the running service goes through here, one at a time:
+ * compaction (by hand, or automatic when the share of stale slots passes a threshold)
+ * and model upgrades. Reports its state for /stats.
+ * @module
+ */
+import { compact, type IndexHolder } from "../index/mod.ts";
+import type { Logger } from "../log.ts";
+import type { Metrics } from "../metrics.ts";
+import { HttpError } from "../serve/mod.ts";
+import { reindex, type ReindexDeps, type ReindexResult } from "./reindex.ts";
+
+/** When to compact by itself. */
+export interface AutoCompactOptions {
+  /** Compact when staleRows / (size + staleRows) reaches this; 0 turns it off. @default 0.3 */
+  readonly staleRatio: number;
+  /** How often the ratio is checked, ms. @default 10000 */
+  readonly checkMs: number;
+  /** Smallest number of stale rows worth a rebuild. @default 1000 */
+  readonly minStaleRows: number;
+}
+
+/** State of the last or current model upgrade, for /stats and the reindex tool. */
+export type ReindexState =
+  | { readonly state: "idle" }
+  | {
+    readonly state: "running";
+    readonly modelDir: string;
+    readonly startedAtMs: number;
+  }
+  | { readonly state: "done"; readonly result: ReindexResult }
+  | {
+    readonly state: "failed";
+    readonly modelDir: string;
+    readonly error: string;
+  };
+
+/** Serialises swaps and runs automatic compaction. */
+export class Swaps {
+  readonly #holder: IndexHolder;
+  readonly #log: Logger;
+  readonly #metrics: Metrics;
+  readonly #reindexDeps: ReindexDeps;
+  #chain: Promise<unknown> = Promise.resolve();
+  #reindex: ReindexState = { state: "idle" };
+  #reindexRun: Promise<void> | null = null;
+  readonly #abort = new AbortController();
+
+  constructor(deps: {
+    holder: IndexHolder;
+    log: Logger;
+    metrics: Metrics;
+    reindex: ReindexDeps;
+  }) {
+    this.#holder = deps.holder;
+    this.#log = deps.log;
+    this.#metrics = deps.metrics;
+    this.#reindexDeps = deps.reindex;
+  }
+
+  get reindexState(): ReindexState {
+    return this.#reindex;
+  }
+
+  /** Runs `fn` after every earlier swap has finished. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(fn);
+    this.#chain = run.catch(() => {});
+    return run;
+  }
+
+  /** Compacts the live index now. */
+  compact(reason: string): Promise<{ size: number }> {
+    return this.#serial(async () => {
+      const next = await compact(this.#holder, { log: this.#log });
+      this.#metrics.counter("index_swaps_total", "Index swaps, by reason")
+        .inc({ reason: `compact_${reason}` });
+      return { size: next.size };
+    });
+  }
+
+  /**
+   * Starts a model upgrade in the background; its progress shows in `reindexState`.
+   * @throws {HttpError} 409 when one is already running
+   */
+  startReindex(modelDir: string): ReindexState {
+    if (this.#reindex.state === "running") {
+      throw new HttpError(
+        409,
+        "reindex_running",
+        "A reindex is already running",
+      );
+    }
+    this.#reindex = { state: "running", modelDir, startedAtMs: Date.now() };
+    this.#reindexRun = this.#serial(() =>
+      reindex(this.#reindexDeps, modelDir, { signal: this.#abort.signal })
+    )
+      .then((result) => {
+        this.#reindex = { state: "done", result };
+        this.#metrics.counter("index_swaps_total", "Index swaps, by reason")
+          .inc({ reason: "model_upgrade" });
+      }, (err: unknown) => {
+        this.#reindex = { state: "failed", modelDir, error: String(err) };
+        this.#log.error("reindex_failed", { modelDir, error: err });
+      });
+    return this.#reindex;
+  }
+
+  /** Aborts a running reindex (the live index and model stay). */
+  abort(): void {
+    this.#abort.abort(new Error("Service is stopping"));
+  }
+
+  /** Settles when the running reindex (if any) has finished. */
+  async settled(): Promise<void> {
+    await this.#reindexRun;
+    await this.#chain;
+  }
+
+  /** Checks the stale ratio every `checkMs` and compacts past the threshold. */
+  async runAutoCompact(
+    options: AutoCompactOptions,
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (options.staleRatio <= 0) return;
+    while (!signal.aborted) {
+      await sleep(options.checkMs, signal);
+      const stats = this.#holder.current?.stats();
+      if (
+        signal.aborted || stats === undefined ||
+        stats.staleRatio < options.staleRatio ||
+        stats.staleRows < options.minStaleRows
+      ) continue;
+      try {
+        await this.compact("auto");
+      } catch (err) {
+        // The next check tries again; the live index keeps serving meanwhile.
+        this.#log.error("auto_compact_failed", { error: err });
+      }
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
