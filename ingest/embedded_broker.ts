@@ -8,6 +8,7 @@ import type { Logger } from "../log.ts";
 import { DEFAULT_JARS_DIR, ensureKafkaJars } from "./_jars.ts";
 import { delay } from "./_delay.ts";
 import { freePort } from "./_free_port.ts";
+import { waitForPreviousBroker } from "./_previous_broker.ts";
 import {
   ChildBroker,
   type ConfigFiles,
@@ -63,6 +64,7 @@ export async function startEmbeddedBroker(
   const jarsDir = options.jarsDir ?? DEFAULT_JARS_DIR;
   await ensureKafkaJars({ jarsDir, log: options.log, signal: options.signal });
   await Deno.mkdir(options.dataDir, { recursive: true });
+  await waitForPreviousBroker({ ...options, port: options.port });
   const autoPorts = options.port === 0 || !options.controllerPort;
   for (let attempt = 1;; attempt++) {
     const port = options.port || freePort();

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { delay } from "./_delay.ts";
+import { createMemoryLogger } from "../log.ts";
+import { routeProcessWarnings, startEmbeddedBroker } from "./mod.ts";
+
+// kafkajs' harmless TimeoutNegativeWarning stays out of the test output.
+routeProcessWarnings(createMemoryLogger());
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -50,7 +54,7 @@ async function alive(pid: string): Promise<boolean> {
   }
 }
 
-Deno.test("startEmbeddedBroker() broker stops by itself when its parent is killed -9", async () => {
+Deno.test("startEmbeddedBroker() broker stops by itself when its parent is killed -9, and a restart waits for it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kafka-orphan-" });
   try {
     const script = `${dir}/parent.ts`;
@@ -70,19 +74,41 @@ Deno.test("startEmbeddedBroker() broker stops by itself when its parent is kille
     const address = await firstLine(parent.stdout);
     assert.match(address, /^127\.0\.0\.1:\d+$/);
     assert.equal(await accepts(address), true);
+    const pid = (await Deno.readTextFile(`${dir}/data/broker.pid`)).trim();
     parent.kill("SIGKILL");
     await parent.status;
-    const deadline = Date.now() + 30_000;
-    while (await accepts(address)) {
-      assert.ok(
-        Date.now() < deadline,
-        "the orphaned broker is still listening",
-      );
-      await delay(200);
+    // Restarting at once on the same data dir and port waits for the orphan to go.
+    const port = Number(address.split(":")[1]);
+    const log = createMemoryLogger();
+    {
+      await using again = await startEmbeddedBroker({
+        dataDir: `${dir}/data`,
+        port,
+        log,
+      });
+      assert.equal(await alive(pid), false, "the orphaned broker still runs");
+      assert.deepEqual(again.brokers, [address]);
+      assert.equal(await accepts(address), true);
     }
-    const log = await Deno.readTextFile(`${dir}/data/broker.log`);
-    assert.match(log, /parent process gone/);
+    const brokerLog = await Deno.readTextFile(`${dir}/data/broker.log`);
+    assert.match(brokerLog, /parent process gone/);
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("startEmbeddedBroker() refuses a port something else listens on", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kafka-busy-" });
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const port = (listener.addr as Deno.NetAddr).port;
+    await assert.rejects(
+      startEmbeddedBroker({ dataDir: dir, port, log: createMemoryLogger() }),
+      (err: Error) =>
+        err.name === "SourceError" && /port \d+ .*in use/.test(err.message),
+    );
+  } finally {
+    listener.close();
     await Deno.remove(dir, { recursive: true });
   }
 });
