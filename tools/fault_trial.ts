@@ -1,0 +1,365 @@
+/**
+ * One kill -9 trial: the service runs as a child process while events stream; it is
+ * killed with SIGKILL at a random moment; optionally its newest snapshot is corrupted or
+ * every snapshot is wiped; it restarts, and the trial checks that the snapshot it will
+ * load covers every committed offset, and that after catching up the index holds exactly
+ * the live products with their latest titles.
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { join } from "node:path";
+import { Kafka, logLevel } from "kafkajs";
+import { listSnapshots, verifySnapshot } from "../index/mod.ts";
+import { type ServiceChild, spawnService } from "./_fault_child.ts";
+
+/** What happens to the data dir between the kill and the restart. */
+export type FaultMode = "kill" | "corrupt-newest" | "wipe-snapshots";
+
+/** Options of {@linkcode runKillTrial}. */
+export interface KillTrialOptions {
+  readonly brokers: readonly string[];
+  readonly mode: FaultMode;
+  /** Seed of the event stream and the kill moment. */
+  readonly seed: number;
+  /** Events streamed (upserts, updates, deletes over a pool of ids). @default 1500 */
+  readonly events?: number;
+  /** Distinct product ids. @default 400 */
+  readonly ids?: number;
+}
+
+/** What one trial saw. */
+export interface KillTrialResult {
+  readonly mode: FaultMode;
+  readonly seed: number;
+  readonly killedAfterMs: number;
+  readonly committedAtKill: Record<string, string>;
+  readonly snapshotOffsets: Record<string, string> | null;
+  readonly liveExpected: number;
+  /** Live products missing or stale after recovery (must be 0). */
+  readonly lost: number;
+  /** Products present that should not be (must be 0). */
+  readonly extra: number;
+  readonly readyAfterMs: number;
+  readonly caughtUpAfterMs: number;
+  readonly problems: readonly string[];
+}
+
+export type Event = { key: string; value: string | null };
+
+/** A seeded PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Upserts, updates and deletes; `expected` is the final title per live id. */
+export function eventStream(seed: number, count: number, ids: number) {
+  const random = rng(seed);
+  const version = new Map<string, number>();
+  const expected = new Map<string, string>();
+  const events: Event[] = [];
+  const words = [
+    "red",
+    "wool",
+    "dress",
+    "shoe",
+    "lamp",
+    "mug",
+    "desk",
+    "watch",
+  ];
+  for (let i = 0; i < count; i++) {
+    const id = `p${Math.floor(random() * ids)}`;
+    const v = (version.get(id) ?? 0) + 1;
+    version.set(id, v);
+    if (random() < 0.1 && expected.has(id)) {
+      expected.delete(id);
+      events.push({
+        key: id,
+        value: random() < 0.5
+          ? null
+          : JSON.stringify({ op: "delete", id, version: v }),
+      });
+      continue;
+    }
+    const title = `${words[i % words.length]} ${
+      words[v % words.length]
+    } ${id} v${v}`;
+    expected.set(id, title);
+    events.push({
+      key: id,
+      value: JSON.stringify({ op: "upsert", id, title, version: v }),
+    });
+  }
+  return { events, expected };
+}
+
+/** Runs one trial; throws only on harness failures, reports problems in the result. */
+export async function runKillTrial(
+  options: KillTrialOptions,
+): Promise<KillTrialResult> {
+  const random = rng(options.seed ^ 0x5bd1e995);
+  const tag = `${Date.now().toString(36)}-${options.seed}`;
+  const topic = `faults-${tag}`;
+  const dataDir = await Deno.makeTempDir({ prefix: "make-faults-" });
+  const kafka = new Kafka({
+    clientId: "faults",
+    brokers: [...options.brokers],
+    logLevel: logLevel.NOTHING,
+  });
+  const { events, expected } = eventStream(
+    options.seed,
+    options.events ?? 1500,
+    options.ids ?? 400,
+  );
+  const env = childEnv(options.brokers, topic, `${topic}-g`, dataDir, random);
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    let child = await spawnService(env, { dataDir, logName: "run1.log" });
+    const killAt = Math.floor(events.length * (0.1 + 0.8 * random()));
+    const started = Date.now();
+    await produce(producer, topic, events.slice(0, killAt), random);
+    await child.kill9();
+    const killedAfterMs = Date.now() - started;
+    const committedAtKill = await committed(kafka, `${topic}-g`, topic);
+    await damage(join(dataDir, "snapshots"), options.mode);
+    const snapshotOffsets = await newestValidOffsets(
+      join(dataDir, "snapshots"),
+      topic,
+    );
+    await produce(producer, topic, events.slice(killAt), random);
+    const restarted = Date.now();
+    child = await spawnService(env, { dataDir, logName: "run2.log" });
+    let result: KillTrialResult;
+    try {
+      const readyAfterMs = await waitReady(child, restarted);
+      const caughtUpAfterMs = await waitCount(child, expected.size, restarted);
+      const check = await compare(child, expected, options.ids ?? 400);
+      result = {
+        mode: options.mode,
+        seed: options.seed,
+        killedAfterMs,
+        committedAtKill,
+        snapshotOffsets,
+        liveExpected: expected.size,
+        lost: check.lost,
+        extra: check.extra,
+        readyAfterMs,
+        caughtUpAfterMs,
+        problems: [
+          ...coverage(committedAtKill, snapshotOffsets, options.mode),
+          ...check.problems,
+        ],
+      };
+    } catch (err) {
+      await child.kill9();
+      throw err;
+    }
+    const status = await child.stop();
+    if (status.success) return result;
+    return {
+      ...result,
+      problems: [...result.problems, `exit code ${status.code} on SIGTERM`],
+    };
+  } finally {
+    await producer.disconnect();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+}
+
+export function childEnv(
+  brokers: readonly string[],
+  topic: string,
+  group: string,
+  dataDir: string,
+  random: () => number,
+): Record<string, string> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return {
+    KAFKA_BROKERS: brokers.join(","),
+    KAFKA_TOPIC: topic,
+    KAFKA_DLQ_TOPIC: `${topic}.dlq`,
+    KAFKA_GROUP: group,
+    KAFKA_SESSION_TIMEOUT_MS: "6000",
+    KAFKA_HEARTBEAT_INTERVAL_MS: "1000",
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    // Random checkpoint cadence, so kills land before, during and after snapshots.
+    SNAPSHOT_EVERY_EVENTS: String(50 + Math.floor(random() * 300)),
+    SNAPSHOT_INTERVAL_MS: String(200 + Math.floor(random() * 800)),
+    ENCODE_MAX_WAIT_MS: "10",
+    LOG_LEVEL: "info",
+  };
+}
+
+/** Sends events in small chunks with short random pauses, like a live stream. */
+export async function produce(
+  producer: ReturnType<Kafka["producer"]>,
+  topic: string,
+  events: Event[],
+  random: () => number,
+): Promise<void> {
+  for (let i = 0; i < events.length; i += 25) {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: events.slice(i, i + 25).map((e) => ({
+        key: e.key,
+        value: e.value === null ? null : Buffer.from(e.value),
+      })),
+    });
+    await new Promise((r) => setTimeout(r, Math.floor(random() * 15)));
+  }
+}
+
+async function committed(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+): Promise<Record<string, string>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return Object.fromEntries(
+      (entry?.partitions ?? []).filter((p) => p.offset !== "-1")
+        .map((p) => [String(p.partition), p.offset]),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Corrupts the newest snapshot, or removes all of them. */
+async function damage(dir: string, mode: FaultMode): Promise<void> {
+  if (mode === "kill") return;
+  const snaps = await listSnapshots(dir);
+  if (mode === "wipe-snapshots") {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    return;
+  }
+  const newest = snaps[0];
+  if (newest === undefined) return;
+  const file = join(dir, newest.name, "vectors.f32");
+  const bytes = await Deno.readFile(file);
+  await Deno.writeFile(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+}
+
+async function newestValidOffsets(
+  dir: string,
+  topic: string,
+): Promise<Record<string, string> | null> {
+  for (const snap of await listSnapshots(dir)) {
+    const { verified } = await verifySnapshot(join(dir, snap.name));
+    if (verified === undefined) continue;
+    const meta = verified.manifest.meta as {
+      offsets?: Record<string, Record<string, string>>;
+    };
+    return meta.offsets?.[topic] ?? {};
+  }
+  return null;
+}
+
+/** Committed offsets must be covered by the snapshot the restart loads. */
+function coverage(
+  committedAtKill: Record<string, string>,
+  snapshot: Record<string, string> | null,
+  mode: FaultMode,
+): string[] {
+  // Wiped or corrupted-away snapshots are recovered by replay (group offsets are reset).
+  if (mode !== "kill") return [];
+  return Object.entries(committedAtKill).flatMap(([p, offset]) =>
+    BigInt(snapshot?.[p] ?? "0") >= BigInt(offset) ? [] : [
+      `partition ${p}: offset ${offset} committed but the snapshot covers only ${
+        snapshot?.[p] ?? "nothing"
+      }`,
+    ]
+  );
+}
+
+interface StatsBody {
+  readonly indexed: number;
+  readonly consumer: {
+    readonly state: string;
+    readonly lag: number;
+    readonly partitions: readonly unknown[];
+  };
+}
+
+export async function getJson<T>(
+  url: string,
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(url);
+  return { status: res.status, body: await res.json() as T };
+}
+
+export async function waitReady(
+  child: ServiceChild,
+  since: number,
+): Promise<number> {
+  while (
+    (await fetch(`${child.url}/readyz`).then(async (r) => {
+      await r.body?.cancel();
+      return r.status;
+    })) !== 200
+  ) {
+    if (Date.now() - since > 120_000) throw new Error("Not ready after 120 s");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return Date.now() - since;
+}
+
+/** Waits until the consumer has no lag and the index holds `count` products. */
+export async function waitCount(
+  child: ServiceChild,
+  count: number,
+  since: number,
+) {
+  while (true) {
+    const { body } = await getJson<StatsBody>(`${child.url}/stats`);
+    const consumer = body.consumer;
+    if (
+      body.indexed === count && consumer.state === "connected" &&
+      consumer.partitions.length > 0 && consumer.lag === 0
+    ) return Date.now() - since;
+    if (Date.now() - since > 120_000) {
+      throw new Error(`Not caught up after 120 s: ${JSON.stringify(body)}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Looks up every id of the pool: live ones must hold their latest title. */
+async function compare(
+  child: ServiceChild,
+  expected: Map<string, string>,
+  ids: number,
+) {
+  let lost = 0;
+  let extra = 0;
+  const problems: string[] = [];
+  for (let i = 0; i < ids; i++) {
+    const id = `p${i}`;
+    const { status, body } = await getJson<{ title?: string }>(
+      `${child.url}/products/${id}`,
+    );
+    const want = expected.get(id);
+    if (want === undefined && status !== 404) {
+      extra++;
+      problems.push(`${id} should be deleted or absent, got ${status}`);
+    } else if (want !== undefined && (status !== 200 || body.title !== want)) {
+      lost++;
+      problems.push(`${id}: want "${want}", got ${status} ${body.title ?? ""}`);
+    }
+  }
+  return { lost, extra, problems: problems.slice(0, 10) };
+}
