@@ -17,7 +17,14 @@ Deno.test("deno task kafka prints one ready line and stops cleanly on SIGTERM", 
       stderr: "piped",
     }).spawn();
     const reader = child.stdout.getReader();
-    const { value } = await reader.read();
+    const { value, done } = await reader.read();
+    if (done) {
+      reader.releaseLock();
+      const stderr = await new Response(child.stderr).text();
+      throw new Error(
+        `The task exited (${(await child.status).code}): ${stderr}`,
+      );
+    }
     const line = new TextDecoder().decode(value);
     assert.match(line, /^Kafka 3\.9\.1 ready on 127\.0\.0\.1:\d+ in [\d.]+ s/);
     const port = Number(/127\.0\.0\.1:(\d+)/.exec(line)?.[1]);
