@@ -1,0 +1,61 @@
+/**
+ * Seeded synthetic vectors for index benches: clustered unit vectors (like embeddings of
+ * similar products) and query vectors drawn near them.
+ * @module
+ */
+
+/** A seeded PRNG (mulberry32) returning floats in [0, 1). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(rand: () => number): number {
+  const u = Math.max(rand(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+}
+
+function normalise(v: Float32Array): Float32Array {
+  let s = 0;
+  for (const x of v) s += x * x;
+  const inv = 1 / Math.sqrt(s || 1);
+  for (let i = 0; i < v.length; i++) v[i] = v[i]! * inv;
+  return v;
+}
+
+/** Options of {@linkcode clusteredVectors}. */
+export interface VectorOptions {
+  readonly seed: number;
+  /** Cluster centres. @default n / 50 */
+  readonly clusters?: number;
+  /** Noise around a centre, relative to unit length. @default 0.5 */
+  readonly spread?: number;
+}
+
+/** `n` unit vectors of `dims` around random centres. */
+export function clusteredVectors(
+  n: number,
+  dims: number,
+  options: VectorOptions,
+): Float32Array[] {
+  const rand = prng(options.seed);
+  const k = Math.max(1, options.clusters ?? Math.ceil(n / 50));
+  const spread = options.spread ?? 0.5;
+  const centres = Array.from(
+    { length: k },
+    () => normalise(Float32Array.from({ length: dims }, () => gaussian(rand))),
+  );
+  return Array.from({ length: n }, () => {
+    const c = centres[Math.floor(rand() * k)]!;
+    const v = new Float32Array(dims);
+    const scale = spread / Math.sqrt(dims);
+    for (let i = 0; i < dims; i++) v[i] = c[i]! + gaussian(rand) * scale * 3;
+    return normalise(v);
+  });
+}

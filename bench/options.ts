@@ -1,0 +1,123 @@
+/**
+ * Command line of `deno task bench`: mode (tiny, quick, default, soak), stage selection
+ * and where results go, resolved into the sizes every stage uses.
+ * @module
+ */
+
+/** The stages, in run order. */
+export const STAGES = [
+  "limits",
+  "devices",
+  "ingest",
+  "index",
+  "search",
+] as const;
+/** One stage name. */
+export type StageName = typeof STAGES[number];
+
+/** Resolved options of one bench run. */
+export interface BenchOptions {
+  readonly mode: "tiny" | "quick" | "default" | "soak";
+  readonly only: ReadonlySet<StageName>;
+  readonly outDir: string;
+  /** Rewrite docs/BENCHMARKS.md from the results. */
+  readonly docs: boolean;
+  readonly catalogProducts: number;
+  readonly imageSize: number;
+  readonly batchSize: number;
+  readonly deviceItems: number;
+  readonly freshnessSeconds: number;
+  readonly soakSeconds: number;
+  readonly indexN: number;
+  readonly settingsN: number;
+  readonly queries: number;
+  /** Extra index size for the HTTP bench besides `indexN` (0: none). */
+  readonly searchExtraN: number;
+  readonly searchSeconds: number;
+  readonly connections: readonly number[];
+}
+
+const MODES = {
+  tiny: {
+    catalogProducts: 40,
+    imageSize: 128,
+    deviceItems: 32,
+    freshnessSeconds: 2,
+    soakSeconds: 3,
+    indexN: 2000,
+    settingsN: 1000,
+    queries: 50,
+    searchExtraN: 0,
+    searchSeconds: 1,
+    connections: [1, 4],
+  },
+  quick: {
+    catalogProducts: 600,
+    imageSize: 224,
+    deviceItems: 256,
+    freshnessSeconds: 10,
+    soakSeconds: 20,
+    indexN: 20_000,
+    settingsN: 10_000,
+    queries: 200,
+    searchExtraN: 10_000,
+    searchSeconds: 4,
+    connections: [1, 8],
+  },
+  default: {
+    catalogProducts: 2000,
+    imageSize: 224,
+    deviceItems: 512,
+    freshnessSeconds: 20,
+    soakSeconds: 60,
+    indexN: 100_000,
+    settingsN: 20_000,
+    queries: 300,
+    searchExtraN: 10_000,
+    searchSeconds: 6,
+    connections: [1, 8],
+  },
+} as const;
+
+/**
+ * Parses `[--quick | --tiny | --soak] [--only a,b] [--out DIR] [--no-docs]`.
+ * @throws {RangeError} on an unknown flag or stage
+ */
+export function parseArgs(args: readonly string[]): BenchOptions {
+  let mode: BenchOptions["mode"] = "default";
+  let only: StageName[] = [...STAGES];
+  let outDir = "bench-results";
+  let docs = true;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--quick" || a === "--tiny" || a === "--soak") {
+      mode = a.slice(2) as BenchOptions["mode"];
+    } else if (a === "--no-docs") docs = false;
+    else if (a === "--out") outDir = args[++i] ?? outDir;
+    else if (a === "--only") only = stageList(args[++i] ?? "");
+    else throw new RangeError(`Cannot run bench: unknown argument "${a}"`);
+  }
+  const sizes = MODES[mode === "soak" ? "default" : mode];
+  return {
+    mode,
+    only: new Set(only),
+    outDir,
+    docs,
+    batchSize: 32,
+    ...sizes,
+    soakSeconds: mode === "soak" ? 600 : sizes.soakSeconds,
+  };
+}
+
+function stageList(value: string): StageName[] {
+  const names = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const bad = names.filter((n) => !(STAGES as readonly string[]).includes(n));
+  if (names.length === 0 || bad.length > 0) {
+    throw new RangeError(
+      `Cannot run bench: --only takes stages among ${
+        STAGES.join(", ")
+      }: got "${value}"`,
+    );
+  }
+  return names as StageName[];
+}

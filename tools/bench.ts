@@ -1,0 +1,175 @@
+/**
+ * `deno task bench [--quick | --tiny | --soak] [--only STAGE,…] [--out DIR] [--no-docs]`
+ *
+ * Benchmarks the running system against its limits and peers in one run (issue 6): the
+ * encoder and decode alone (limits), encoder devices, the whole ingest pipeline on a real
+ * broker (throughput, freshness, memory), index quality and peers, and /search over HTTP
+ * with wrk. Prints a progress line per stage, writes `<out>/<date>.json` and `.md`, and
+ * regenerates the tables of docs/BENCHMARKS.md unless `--no-docs`.
+ * Uses KAFKA_BROKERS when set, else starts an embedded broker on a free port.
+ * @module
+ */
+import { join } from "node:path";
+import { createEncoders, loadBundle } from "../encode/mod.ts";
+import { routeProcessWarnings, startEmbeddedBroker } from "../ingest/mod.ts";
+import { createMemoryLogger } from "../log.ts";
+import { benchCatalog } from "../bench/_catalog.ts";
+import { machineInfo, round } from "../bench/_stats.ts";
+import { decodeAll, runDevices, runLimits } from "../bench/encode_stage.ts";
+import { runIngestStage } from "../bench/ingest_stage.ts";
+import { buildUsearch, dataset, runIndexStage } from "../bench/index_stage.ts";
+import { runSearchSize, type SearchRow } from "../bench/search_stage.ts";
+import { wrkAvailable } from "../bench/_wrk.ts";
+import { type BenchOptions, parseArgs } from "../bench/options.ts";
+import {
+  type BenchResults,
+  renderReport,
+  updateDocs,
+} from "../bench/report.ts";
+
+const encoder = new TextEncoder();
+const t0 = performance.now();
+function progress(line: string): void {
+  const s = ((performance.now() - t0) / 1000).toFixed(1).padStart(6);
+  Deno.stdout.writeSync(encoder.encode(`[${s}s] ${line}\n`));
+}
+
+async function brokers(stack: AsyncDisposableStack): Promise<string[]> {
+  const given = Deno.env.get("KAFKA_BROKERS");
+  if (given) {
+    return given.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  }
+  progress("broker: starting an embedded Kafka broker");
+  const dir = await Deno.makeTempDir({ prefix: "bench-kafka-" });
+  stack.defer(() => Deno.remove(dir, { recursive: true }));
+  const broker = stack.use(
+    await startEmbeddedBroker({
+      dataDir: dir,
+      port: 0,
+      log: createMemoryLogger(),
+    }),
+  );
+  return [...broker.brokers];
+}
+
+async function run(options: BenchOptions): Promise<BenchResults> {
+  await using stack = new AsyncDisposableStack();
+  routeProcessWarnings(createMemoryLogger());
+  const bundle = await loadBundle("model/default");
+  const has = (s: string) => options.only.has(s as never);
+  const results: BenchResults = {
+    startedAt: new Date().toISOString(),
+    command: `deno task bench ${Deno.args.join(" ")}`.trim(),
+    mode: options.mode,
+    machine: machineInfo(),
+    model: { version: bundle.manifest.version, dims: bundle.manifest.dims },
+  };
+  const needCatalog = has("limits") || has("devices") || has("ingest");
+  progress(
+    `catalogue: ${options.catalogProducts} products, ${options.imageSize}px images`,
+  );
+  const catalog = needCatalog
+    ? await benchCatalog(
+      options.outDir,
+      options.catalogProducts,
+      options.imageSize,
+    )
+    : null;
+  let tensors = null;
+  if (catalog && has("limits")) {
+    const limits = await runLimits(catalog, bundle, {
+      batchSize: options.batchSize,
+      imageSize: options.imageSize,
+      progress,
+    });
+    results.limits = limits.results;
+    tensors = limits.tensors;
+  }
+  if (catalog && has("devices")) {
+    tensors ??= (await decodeAll(catalog, bundle)).tensors;
+    results.devices = await runDevices(tensors, bundle, {
+      items: options.deviceItems,
+      batch: 16,
+      progress,
+    });
+  }
+  if (catalog && has("ingest")) {
+    results.ingest = await runIngestStage(catalog, {
+      brokers: await brokers(stack),
+      freshnessSeconds: options.freshnessSeconds,
+      soakSeconds: options.soakSeconds,
+      progress,
+    });
+  }
+  let big = null;
+  if (has("index")) {
+    const r = await runIndexStage({
+      n: options.indexN,
+      settingsN: options.settingsN,
+      queries: options.queries,
+      dims: bundle.manifest.dims,
+      progress,
+    });
+    results.index = r.results;
+    big = stack.use(r.index);
+  }
+  if (has("search")) results.search = await searchStage(options, bundle, big);
+  results.seconds = round((performance.now() - t0) / 1000, 1);
+  return results;
+}
+
+async function searchStage(
+  options: BenchOptions,
+  bundle: Awaited<ReturnType<typeof loadBundle>>,
+  big: import("../index/mod.ts").VectorIndex | null,
+): Promise<BenchResults["search"]> {
+  if (!(await wrkAvailable())) {
+    progress("search: SKIPPED: wrk is not installed (apt-get install wrk)");
+    return { skipped: "wrk is not installed (apt-get install wrk)", rows: [] };
+  }
+  await using encoders = await createEncoders(bundle, { device: "auto" });
+  const rows: SearchRow[] = [];
+  const dims = bundle.manifest.dims;
+  const sizes = [options.searchExtraN, big ? 0 : options.indexN].filter((n) =>
+    n > 0
+  );
+  for (const n of sizes) {
+    progress(`search: building a ${n}-product index`);
+    using built = buildUsearch(dataset(n, 0, dims).data, dims, {
+      connectivity: 16,
+      expansionAdd: 128,
+      expansionSearch: 128,
+      quantization: "f32",
+    }).index;
+    rows.push(
+      await runSearchSize(built, encoders, {
+        seconds: options.searchSeconds,
+        connections: options.connections,
+        progress,
+      }),
+    );
+  }
+  if (big) {
+    rows.push(
+      await runSearchSize(big, encoders, {
+        seconds: options.searchSeconds,
+        connections: options.connections,
+        progress,
+      }),
+    );
+  }
+  return { device: encoders.device, rows };
+}
+
+if (import.meta.main) {
+  const options = parseArgs(Deno.args);
+  const results = await run(options);
+  await Deno.mkdir(options.outDir, { recursive: true });
+  const stamp = results.startedAt.replace(/[:.]/g, "-");
+  const jsonPath = join(options.outDir, `${stamp}.json`);
+  await Deno.writeTextFile(jsonPath, JSON.stringify(results, null, 2) + "\n");
+  const report = renderReport(results);
+  await Deno.writeTextFile(join(options.outDir, `${stamp}.md`), report);
+  if (options.docs) await updateDocs("docs/BENCHMARKS.md", report);
+  progress(`done: ${jsonPath}${options.docs ? " and docs/BENCHMARKS.md" : ""}`);
+}
