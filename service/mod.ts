@@ -6,3 +6,5 @@
  * @module
  */
 export { type Service, type ServiceOptions, startService } from "./start.ts";
+export { type Replica, type ReplicaOptions, startReplica } from "./replica.ts";
+export type { ReindexState } from "./swaps.ts";

@@ -14,6 +14,7 @@ import {
   produce,
   rng,
   waitCount,
+  waitJoined,
   waitReady,
 } from "./fault_trial.ts";
 
@@ -63,6 +64,7 @@ export async function measureRecovery(
   await producer.connect();
   try {
     let child = await spawnService(env, { dataDir, logName: "run1.log" });
+    await waitJoined(child);
     await produce(producer, topic, products(n, 1), () => 0);
     await waitCount(child, n, Date.now());
     await waitSnapshot(child.url);

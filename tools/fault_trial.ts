@@ -25,6 +25,8 @@ export interface KillTrialOptions {
   readonly events?: number;
   /** Distinct product ids. @default 400 */
   readonly ids?: number;
+  /** Keep the data dir (logs of both runs) instead of removing it. @default false */
+  readonly keepDataDir?: boolean;
 }
 
 /** What one trial saw. */
@@ -123,6 +125,7 @@ export async function runKillTrial(
   await producer.connect();
   try {
     let child = await spawnService(env, { dataDir, logName: "run1.log" });
+    await waitJoined(child);
     const killAt = Math.floor(events.length * (0.1 + 0.8 * random()));
     const started = Date.now();
     await produce(producer, topic, events.slice(0, killAt), random);
@@ -170,7 +173,7 @@ export async function runKillTrial(
     };
   } finally {
     await producer.disconnect();
-    await Deno.remove(dataDir, { recursive: true });
+    if (!options.keepDataDir) await Deno.remove(dataDir, { recursive: true });
   }
 }
 
@@ -208,16 +211,16 @@ export async function produce(
   events: Event[],
   random: () => number,
 ): Promise<void> {
-  for (let i = 0; i < events.length; i += 25) {
+  for (let i = 0; i < events.length; i += 10) {
     await producer.send({
       topic,
       acks: -1,
-      messages: events.slice(i, i + 25).map((e) => ({
+      messages: events.slice(i, i + 10).map((e) => ({
         key: e.key,
         value: e.value === null ? null : Buffer.from(e.value),
       })),
     });
-    await new Promise((r) => setTimeout(r, Math.floor(random() * 15)));
+    await new Promise((r) => setTimeout(r, 5 + Math.floor(random() * 20)));
   }
 }
 
@@ -316,6 +319,17 @@ export async function waitReady(
     await new Promise((r) => setTimeout(r, 25));
   }
   return Date.now() - since;
+}
+
+/** Waits until the consumer has joined its group and owns partitions. */
+export async function waitJoined(child: ServiceChild): Promise<void> {
+  const started = Date.now();
+  while (Date.now() - started < 60_000) {
+    const { body } = await getJson<StatsBody>(`${child.url}/stats`);
+    if (body.consumer.partitions.length > 0) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error("The consumer did not join its group within 60 s");
 }
 
 /** Waits until the consumer has no lag and the index holds `count` products. */

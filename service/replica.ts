@@ -1,0 +1,187 @@
+/**
+ * A read replica: a search-only service over a snapshot folder that an ingest process
+ * writes (shared disk, or a synced copy). No Kafka. It polls the folder, loads each new
+ * snapshot beside the live one and swaps it in; when the snapshot's model version
+ * changes it loads that bundle (the folder recorded in the snapshot, else `modelDir`) and
+ * switches index and query encoder together. Not ready until a snapshot is loaded.
+ * @module
+ */
+import {
+  createEncoders,
+  type EncoderDevice,
+  loadBundle,
+} from "../encode/mod.ts";
+import {
+  IndexHolder,
+  listSnapshots,
+  loadLatestSnapshot,
+} from "../index/mod.ts";
+import type { Logger } from "../log.ts";
+import { Metrics } from "../metrics.ts";
+import { createApp } from "../serve/mod.ts";
+import { Generations } from "./generations.ts";
+
+/** Options of {@linkcode startReplica}. */
+export interface ReplicaOptions {
+  /** The `snapshots` folder of an ingest process's data dir. */
+  readonly snapshotsDir: string;
+  /** Bundle used when a snapshot records none. @default "model/default" */
+  readonly modelDir?: string;
+  /** @default "127.0.0.1" */
+  readonly host?: string;
+  /** 0 picks a free port. @default 8081 */
+  readonly port?: number;
+  /** How often the folder is checked for a newer snapshot, ms. @default 1000 */
+  readonly pollMs?: number;
+  /** @default "auto" */
+  readonly device?: EncoderDevice;
+  readonly log: Logger;
+  readonly metrics?: Metrics;
+}
+
+/** A running replica. */
+export interface Replica extends AsyncDisposable {
+  readonly url: string;
+  readonly holder: IndexHolder;
+  readonly generations: Generations;
+  /** Sequence number of the loaded snapshot; -1 before the first. */
+  readonly loadedSeq: number;
+  /** Checks the folder now (the poll loop calls this). */
+  refresh(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Loads the newest snapshot if there is one, starts HTTP and the poll loop. */
+export async function startReplica(options: ReplicaOptions): Promise<Replica> {
+  const log = options.log.child({ stage: "replica" });
+  const metrics = options.metrics ?? new Metrics();
+  const device = options.device ?? "auto";
+  const fallbackDir = options.modelDir ?? "model/default";
+  const bundle = await loadBundle(fallbackDir);
+  const holder = new IndexHolder({ log });
+  const generations = new Generations({
+    holder,
+    initial: {
+      bundle,
+      encoders: await createEncoders(bundle, { device, log }),
+    },
+    log,
+  });
+  let loadedSeq = -1;
+  let loadedAtMs = 0;
+  const reloads = metrics.counter(
+    "replica_reloads_total",
+    "Snapshots swapped in",
+  );
+  const refresh = async () => {
+    const newest = (await listSnapshots(options.snapshotsDir))[0];
+    if (newest === undefined || newest.seq === loadedSeq) return;
+    const loaded = await loadLatestSnapshot(options.snapshotsDir, { log });
+    if (loaded === null || loaded.manifest.seq === loadedSeq) {
+      loaded?.index[Symbol.dispose]();
+      return;
+    }
+    try {
+      const version = loaded.manifest.modelVersion;
+      let generation = generations.active;
+      if (version !== generations.modelVersion) {
+        const meta = loaded.manifest.meta as { modelDir?: string } | undefined;
+        const next = await loadBundle(meta?.modelDir ?? fallbackDir);
+        generation = {
+          bundle: next,
+          encoders: await createEncoders(next, { device, log }),
+        };
+      }
+      generations.install(generation, loaded.index);
+    } catch (err) {
+      loaded.index[Symbol.dispose]();
+      throw err;
+    }
+    loadedSeq = loaded.manifest.seq;
+    loadedAtMs = Date.now();
+    reloads.inc();
+    log.info("replica_reloaded", {
+      seq: loadedSeq,
+      size: loaded.index.size,
+      modelVersion: loaded.manifest.modelVersion,
+    });
+  };
+  await refresh().catch((err: unknown) =>
+    log.warn("replica_reload_failed", { error: err })
+  );
+  const app = createApp({
+    searcher: generations.searcher(() => holder.ready),
+    encoder: generations.queryEncoder(),
+    stats: () => ({
+      role: "replica",
+      ready: holder.ready,
+      indexed: holder.current?.size ?? 0,
+      snapshot: {
+        seq: loadedSeq,
+        loadedAgeMs: loadedAtMs ? Date.now() - loadedAtMs : null,
+      },
+      model: {
+        version: generations.modelVersion,
+        dir: generations.active.bundle.dir,
+      },
+    }),
+    metrics,
+    log,
+  });
+  const abort = new AbortController();
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    hostname: options.host ?? "127.0.0.1",
+    port: options.port ?? 8081,
+    signal: abort.signal,
+    onListen: (addr) => listening.resolve(addr),
+  }, app.fetch);
+  const addr = await listening.promise;
+  const polling = poll(refresh, options.pollMs ?? 1000, abort.signal, log);
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    stopping ??= (async () => {
+      abort.abort();
+      await server.finished;
+      await polling;
+      await generations[Symbol.asyncDispose]();
+      holder[Symbol.dispose]();
+    })();
+  return {
+    url: `http://${addr.hostname}:${addr.port}`,
+    holder,
+    generations,
+    get loadedSeq() {
+      return loadedSeq;
+    },
+    refresh,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+async function poll(
+  refresh: () => Promise<void>,
+  everyMs: number,
+  signal: AbortSignal,
+  log: Logger,
+): Promise<void> {
+  while (!signal.aborted) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, everyMs);
+      signal.addEventListener("abort", done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      }
+    });
+    if (signal.aborted) return;
+    try {
+      await refresh();
+    } catch (err) {
+      // A snapshot pruned while being read, or a bundle that failed: the next poll retries.
+      log.warn("replica_reload_failed", { error: err });
+    }
+  }
+}
