@@ -42,6 +42,11 @@ export class PartitionTracker {
     this.#entries.clear();
   }
 
+  /** Partitions assigned now. */
+  assigned(): number[] {
+    return [...this.#entries.keys()];
+  }
+
   isAssigned(partition: number): boolean {
     return this.#entries.has(partition);
   }

@@ -56,6 +56,15 @@ export interface KafkaSourceOptions {
   readonly lagIntervalMs?: number;
   /** No answer from the cluster for this long means "disconnected". @default 10000 */
   readonly staleAfterMs?: number;
+  /**
+   * Called on every group join with the partitions now assigned and those taken away
+   * since the previous join. It may return the offset to read next per assigned
+   * partition (e.g. what the caller's own snapshot covers); those partitions start
+   * there instead of at the group's committed offset. @default none (committed offsets)
+   */
+  readonly onAssign?: (
+    change: { assigned: readonly number[]; revoked: readonly number[] },
+  ) => Readonly<Record<number, string>> | void;
 }
 
 /** A Kafka event source with lag and connection status. */
@@ -175,7 +184,11 @@ class KafkaSourceImpl implements KafkaSource {
     const { events } = c;
     c.on(events.GROUP_JOIN, (e) => {
       const partitions = e.payload.memberAssignment[this.#options.topic] ?? [];
+      const revoked = this.#tracker.assigned().filter((p) =>
+        !partitions.includes(p)
+      );
       this.#tracker.assign(partitions);
+      this.#seek(this.#options.onAssign?.({ assigned: partitions, revoked }));
       const dropped = this.#queue.purge(() => true);
       this.#health.contact();
       this.#log.info("kafka_group_joined", {
@@ -192,6 +205,18 @@ class KafkaSourceImpl implements KafkaSource {
       this.#tracker.clear();
       if (!e.payload.restart && !this.#disposed) this.#fail(e.payload.error);
     });
+  }
+
+  /** Starts partitions at the given offsets (applied before the next fetch). */
+  #seek(offsets: Readonly<Record<number, string>> | void): void {
+    for (const [partition, offset] of Object.entries(offsets ?? {})) {
+      this.#consumer.seek({
+        topic: this.#options.topic,
+        partition: Number(partition),
+        offset,
+      });
+      this.#log.info("kafka_seek", { partition: Number(partition), offset });
+    }
   }
 
   #fail(err: Error): void {
