@@ -185,19 +185,49 @@ function trySignal(child: Deno.ChildProcess, signal: Deno.Signal): boolean {
   }
 }
 
+/**
+ * Ready = the port accepts TCP and the cluster answers a describe within 5 s. The TCP
+ * check comes first so kafkajs only talks to a listening broker, and the time limit is
+ * ours: a kafkajs call that never settles (seen once under heavy load) cannot stall
+ * start-up.
+ */
 async function probe(brokers: string[]): Promise<void> {
+  const [hostname, port] = (brokers[0] ?? "").split(":");
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  conn.close();
   const admin = new Kafka({
     clientId: "embedded-broker-probe",
     brokers,
     connectionTimeout: 1000,
+    requestTimeout: 5000,
     retry: { retries: 0 },
     logLevel: logLevel.NOTHING,
   }).admin();
   try {
-    await admin.connect();
-    await admin.describeCluster();
+    await withTimeout(5000, async () => {
+      await admin.connect();
+      await admin.describeCluster();
+    });
   } finally {
-    await admin.disconnect();
+    await withTimeout(5000, () => admin.disconnect()).catch(() => {
+      // A disconnect that hangs or fails leaves nothing we could still clean up.
+    });
+  }
+}
+
+/** Runs `fn`, rejecting if it has not settled after `ms`. */
+async function withTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Timed out after ${ms} ms`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([fn(), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
