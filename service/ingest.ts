@@ -26,7 +26,8 @@ import {
 } from "../pipeline/mod.ts";
 import type { Generations } from "./generations.ts";
 import { alignGroupOffsets } from "./group_offsets.ts";
-import type { IngestGate } from "./ingest_gate.ts";
+import { type IngestGate, pollUntil } from "./ingest_gate.ts";
+import { type CoveredOffsets, partitionOf } from "./partitions.ts";
 import { imageOptions } from "./reindex.ts";
 import type { Swaps } from "./swaps.ts";
 
@@ -43,6 +44,10 @@ export interface IngestDeps {
   readonly swaps: Swaps;
   /** Offsets the loaded snapshot covers. */
   readonly offsets: PartitionOffsets;
+  /** What this process owns and covers, per partition. */
+  readonly covered: CoveredOffsets;
+  /** Partitions of the topic. */
+  readonly partitions: number;
 }
 
 /** Running ingestion. */
@@ -63,7 +68,6 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
     topic,
     offsets: deps.offsets,
     log: sourceLog,
-    waitEmptyMs: config.kafka.sessionTimeoutMs + 5_000,
   });
   await using stack = new AsyncDisposableStack();
   const source = stack.use(
@@ -77,6 +81,7 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
       sessionTimeoutMs: config.kafka.sessionTimeoutMs,
       heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
       fromBeginning: true,
+      onAssign: ({ assigned }) => onAssign(deps, assigned),
     }),
   );
   const dlq = stack.use(
@@ -117,7 +122,10 @@ function run(
       return live;
     },
     deadLetter: (m, reason, detail) => dlq.send(m, reason, detail),
-    checkpoint: (positions, n) => checkpointer.applied(positions, n),
+    checkpoint: (positions, n) => {
+      deps.covered.applied(positions);
+      return checkpointer.applied(positions, n);
+    },
     log: log.child({ stage: "pipeline" }),
     metrics,
     clock: systemClock,
@@ -138,7 +146,6 @@ function run(
   const stop = () =>
     stopping ??= (async () => {
       stopSource.abort();
-      deps.gate.resume();
       const summary = await done.catch(() => null);
       timers.abort();
       await checkpointTimer;
@@ -154,4 +161,48 @@ function run(
       await owned.disposeAsync();
     },
   };
+}
+
+/**
+ * A group join: every assigned partition starts where this index covers it (the log
+ * start for one it never held); partitions it covered but no longer owns are dropped.
+ */
+function onAssign(
+  deps: IngestDeps,
+  assigned: readonly number[],
+): Record<number, string> {
+  const gone = deps.covered.assign(assigned);
+  if (gone.length > 0) {
+    dropPartitions(deps, gone).catch((err: unknown) =>
+      deps.log.error("partition_drop_failed", { partitions: gone, error: err })
+    );
+  }
+  return Object.fromEntries(assigned.map((p) => [p, deps.covered.startOf(p)]));
+}
+
+/** Removes the products of `gone` once their in-flight events are applied. */
+async function dropPartitions(
+  deps: IngestDeps,
+  gone: readonly number[],
+): Promise<void> {
+  const release = deps.gate.pause();
+  try {
+    await pollUntil(() => deps.gate.drained(deps.checkpointer.offsets()), {
+      what: "in-flight events of revoked partitions",
+      timeoutMs: 120_000,
+    });
+    const live = deps.holder.current;
+    if (live === null) return;
+    const drop = new Set(gone.filter((p) => !deps.covered.owns(p)));
+    const ids = [...live.ids()].filter((id) =>
+      drop.has(partitionOf(id, deps.partitions))
+    );
+    for (const id of ids) live.remove(id);
+    deps.log.info("partitions_dropped", {
+      partitions: [...drop],
+      products: ids.length,
+    });
+  } finally {
+    release();
+  }
 }

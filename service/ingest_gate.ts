@@ -9,7 +9,7 @@ import type { SourceMessage } from "../types.ts";
 
 /** Pausable pass-through of a message stream that knows what it handed out. */
 export class IngestGate {
-  #paused = false;
+  #holds = 0;
   #resumed = Promise.withResolvers<void>();
   readonly #handedOut = new Map<string, SourceMessage>();
 
@@ -18,7 +18,7 @@ export class IngestGate {
     source: AsyncIterable<SourceMessage>,
   ): AsyncGenerator<SourceMessage> {
     for await (const message of source) {
-      while (this.#paused) await this.#resumed.promise;
+      while (this.#holds > 0) await this.#resumed.promise;
       this.#handedOut.set(
         `${message.topic}\u0000${message.partition}`,
         message,
@@ -27,21 +27,22 @@ export class IngestGate {
     }
   }
 
-  /** Stops handing out messages (those in flight still finish). */
-  pause(): void {
-    if (this.#paused) return;
-    this.#paused = true;
-    this.#resumed = Promise.withResolvers<void>();
-  }
-
-  /** Hands out messages again. */
-  resume(): void {
-    this.#paused = false;
-    this.#resumed.resolve();
+  /**
+   * Stops handing out messages (those in flight still finish) until every pause has
+   * been released; returns the release (safe to call more than once).
+   */
+  pause(): () => void {
+    if (this.#holds++ === 0) this.#resumed = Promise.withResolvers<void>();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.#holds === 0) this.#resumed.resolve();
+    };
   }
 
   get paused(): boolean {
-    return this.#paused;
+    return this.#holds > 0;
   }
 
   /** True when every message handed out is below the `applied` next-offsets. */

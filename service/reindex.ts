@@ -25,8 +25,12 @@ export interface ReindexDeps {
   readonly log: Logger;
   readonly generations: Generations;
   readonly gate: IngestGate;
-  /** Next offset per partition the live pipeline has applied. */
+  /** Next offset per partition of owned partitions that the live index covers. */
   liveOffsets(): PartitionOffsets;
+  /** Whether every message handed to the live pipeline is in the index. */
+  liveDrained(): boolean;
+  /** Whether this process owns `partition` (others are skipped by the replay). */
+  owns(partition: number): boolean;
   /** Writes a durable snapshot of the live index now. */
   snapshotNow(): Promise<void>;
   /** Records the model the service must load on its next start. */
@@ -72,11 +76,13 @@ export async function reindex(
     modelDir,
     modelVersion: bundle.manifest.version,
   });
+  let release = () => {};
   try {
     const built = await buildShadow(deps, generation, index, options);
+    release = built.release;
     const previousVersion = deps.generations.modelVersion;
     deps.generations.install(generation, index);
-    deps.gate.resume();
+    release();
     await deps.persistModel(modelDir, bundle.manifest.version);
     await deps.snapshotNow();
     const result = {
@@ -90,7 +96,7 @@ export async function reindex(
     log.info("reindex_done", { ...result });
     return result;
   } catch (err) {
-    deps.gate.resume();
+    release();
     if (deps.generations.active !== generation) {
       index[Symbol.dispose]();
       await encoders[Symbol.asyncDispose]();
@@ -105,7 +111,9 @@ async function buildShadow(
   generation: Generation,
   index: VectorIndex,
   options: { signal?: AbortSignal; timeoutMs?: number },
-): Promise<{ summary: PipelineSummary; pausedMs: number }> {
+): Promise<
+  { summary: PipelineSummary; pausedMs: number; release: () => void }
+> {
   const { config } = deps;
   const topic = config.kafka.topic;
   const timeoutMs = options.timeoutMs ?? 600_000;
@@ -119,7 +127,10 @@ async function buildShadow(
     fromBeginning: true,
   });
   const live = (): Offsets => deps.liveOffsets()[topic] ?? {};
-  const replay = new BoundedReplay(source, { liveTarget: live });
+  const replay = new BoundedReplay(source, {
+    liveTarget: live,
+    accept: (partition) => deps.owns(partition),
+  });
   const done = runShadowPipeline(deps, generation, index, replay);
   const ended = new AbortController();
   done.then(
@@ -137,15 +148,20 @@ async function buildShadow(
     signal: AbortSignal.any(signals),
   });
   const pausedAt = Date.now();
-  deps.gate.pause();
-  await pollUntil(() => deps.gate.drained(deps.liveOffsets()), {
-    what: "in-flight live batches to be applied",
-    timeoutMs,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  replay.finish(live());
-  const summary = await done;
-  return { summary, pausedMs: Date.now() - pausedAt };
+  const release = deps.gate.pause();
+  try {
+    await pollUntil(() => deps.liveDrained(), {
+      what: "in-flight live batches to be applied",
+      timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    replay.finish(live());
+    const summary = await done;
+    return { summary, pausedMs: Date.now() - pausedAt, release };
+  } catch (err) {
+    release();
+    throw err;
+  }
 }
 
 function runShadowPipeline(

@@ -17,6 +17,7 @@ const TICK = Symbol("tick");
 export class BoundedReplay {
   readonly #source: AsyncIterable<SourceMessage>;
   readonly #liveTarget: () => Offsets;
+  readonly #accept: (partition: number) => boolean;
   readonly #everyMs: number;
   readonly #progress = new Map<string, bigint>();
   #frozen: Offsets | null = null;
@@ -24,10 +25,16 @@ export class BoundedReplay {
   /** `liveTarget` is read again whenever a message waits for the live pipeline. */
   constructor(
     source: AsyncIterable<SourceMessage>,
-    options: { liveTarget: () => Offsets; everyMs?: number },
+    options: {
+      liveTarget: () => Offsets;
+      /** Partitions to replay; messages of others are skipped. @default all */
+      accept?: (partition: number) => boolean;
+      everyMs?: number;
+    },
   ) {
     this.#source = source;
     this.#liveTarget = options.liveTarget;
+    this.#accept = options.accept ?? (() => true);
     this.#everyMs = options.everyMs ?? 20;
   }
 
@@ -64,6 +71,7 @@ export class BoundedReplay {
 
   /** Waits until `m` is below the target (true) or past a frozen one (false, dropped). */
   async #admit(m: SourceMessage): Promise<boolean> {
+    if (!this.#accept(m.partition)) return false;
     const p = String(m.partition);
     const offset = BigInt(m.offset);
     while (true) {

@@ -34,6 +34,7 @@ import { Generations } from "./generations.ts";
 import { startHttp } from "./http.ts";
 import { IngestGate } from "./ingest_gate.ts";
 import { openIndex } from "./open_index.ts";
+import { CoveredOffsets } from "./partitions.ts";
 import { startIngest } from "./ingest.ts";
 import { SnapshotWriter } from "./snapshot_writer.ts";
 import { Swaps } from "./swaps.ts";
@@ -77,7 +78,7 @@ export async function startService(
   try {
     const brokers = await resolveBrokers(config, log, stack);
     const { topic, groupId } = config.kafka;
-    await ensureTopic(brokers, {
+    const topicInfo = await ensureTopic(brokers, {
       topic,
       partitions: config.kafka.partitions,
       compacted: true,
@@ -108,6 +109,7 @@ export async function startService(
     });
     stack.use(generations);
     let source: KafkaSource | null = null;
+    const covered = new CoveredOffsets(topic, opened.offsets);
     const writer = new SnapshotWriter({
       holder,
       generations,
@@ -118,7 +120,8 @@ export async function startService(
     });
     const checkpointer = new Checkpointer(
       {
-        snapshot: (offsets) => writer.write(offsets),
+        // What the index covers of owned partitions (the checkpointer never forgets one).
+        snapshot: () => writer.write(covered.offsets()),
         commit: (positions) => {
           if (source === null) throw new Error("Cannot commit: no source yet");
           return source.commit(positions);
@@ -141,8 +144,10 @@ export async function startService(
         log,
         generations,
         gate,
-        liveOffsets: () => checkpointer.offsets(),
-        snapshotNow: () => writer.write(checkpointer.offsets()),
+        liveOffsets: () => covered.offsets(),
+        liveDrained: () => gate.drained(checkpointer.offsets()),
+        owns: (partition) => covered.owns(partition),
+        snapshotNow: () => writer.write(covered.offsets()),
         persistModel: (dir, version) =>
           saveActiveModel(config.dataDir, {
             modelDir: dir,
@@ -174,6 +179,8 @@ export async function startService(
       checkpointer,
       swaps,
       offsets: opened.offsets,
+      covered,
+      partitions: topicInfo.partitions,
     });
     source = ingest.source;
     stack.use(ingest);
