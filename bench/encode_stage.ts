@@ -14,6 +14,7 @@ import {
 import type { ImageRef, ImageTensor } from "../types.ts";
 import type { BenchCatalog } from "./_catalog.ts";
 import { perSecond, round } from "./_stats.ts";
+import { decodeInWorkers } from "./_decode_pool.ts";
 
 /** Throughput of decode and encode alone. */
 export interface LimitResults {
@@ -23,6 +24,11 @@ export interface LimitResults {
   readonly device: string;
   /** Images loaded (file read + decode + resize + normalise) per second, one at a time. */
   readonly decodePerS: number;
+  /** Decode alone per image format (images/s). */
+  readonly decodeByFormat: Record<string, number>;
+  /** Decode in one Worker per core (images/s): what decode could give off the main thread. */
+  readonly decodeWorkersPerS: number;
+  readonly workers: number;
   /** Products (title + image) encoded per second at `batchSize`, best pass. */
   readonly encodePerS: number;
   /** Both in sequence on one thread: 1 / (1/decode + 1/encode). */
@@ -43,25 +49,42 @@ export interface DeviceRow {
 export async function decodeAll(
   catalog: BenchCatalog,
   bundle: ModelBundle,
-): Promise<{ tensors: ImageTensor[]; perS: number }> {
+): Promise<
+  { tensors: ImageTensor[]; perS: number; formats: Record<string, number> }
+> {
   const tensors: ImageTensor[] = [];
   const load = (ref: ImageRef) =>
     loadImage(ref, bundle.manifest.image, { baseDir: catalog.dir });
   // Warm-up: the first image of each format loads its codec (and MozJPEG runs a self-test).
   for (const ref of catalog.images.slice(0, 12)) await load(ref);
+  const byFormat = new Map<string, number[]>();
   const t0 = performance.now();
   for (const ref of catalog.images) {
+    const t = performance.now();
     const r = await load(ref);
+    const format = "path" in ref
+      ? ref.path.slice(ref.path.lastIndexOf(".") + 1)
+      : "other";
+    byFormat.set(format, [
+      ...(byFormat.get(format) ?? []),
+      performance.now() - t,
+    ]);
     if (r.kind === "ok") tensors.push(r.tensor);
   }
+  const formats = Object.fromEntries(
+    [...byFormat].map((
+      [f, ms],
+    ) => [f, perSecond(ms.length, ms.reduce((a, b) => a + b, 0))]),
+  );
   return {
     tensors,
     perS: perSecond(catalog.images.length, performance.now() - t0),
+    formats,
   };
 }
 
 /** Items per second of `run` over `items` in batches, best of `passes` full passes. */
-async function throughput<T>(
+export async function throughput<T>(
   items: readonly T[],
   batch: number,
   passes: number,
@@ -90,6 +113,17 @@ export async function runLimits(
 ): Promise<{ results: LimitResults; tensors: ImageTensor[] }> {
   options.progress(`limits: decode alone over ${catalog.images.length} images`);
   const decoded = await decodeAll(catalog, bundle);
+  const workers = navigator.hardwareConcurrency;
+  options.progress(`limits: decode in ${workers} workers`);
+  const decodeWorkersPerS = await decodeInWorkers(
+    catalog.images,
+    bundle.manifest.image,
+    {
+      baseDir: catalog.dir,
+      workers,
+      inFlight: 4,
+    },
+  );
   await using encoders = await createEncoders(bundle, { device: "auto" });
   const products = decoded.tensors.map((image, i) => ({
     title: String(catalog.events[i % catalog.events.length]!.title),
@@ -111,6 +145,9 @@ export async function runLimits(
       batchSize: options.batchSize,
       device: encoders.device,
       decodePerS: decoded.perS,
+      decodeByFormat: decoded.formats,
+      decodeWorkersPerS,
+      workers,
       encodePerS,
       serialBoundPerS: round(1 / (1 / decoded.perS + 1 / encodePerS), 1),
     },

@@ -8,6 +8,7 @@
 export const STAGES = [
   "limits",
   "devices",
+  "pipeline",
   "ingest",
   "index",
   "search",
@@ -25,6 +26,8 @@ export interface BenchOptions {
   readonly catalogProducts: number;
   readonly imageSize: number;
   readonly batchSize: number;
+  /** Rounds of the pipeline A/B (each variant once per round). */
+  readonly abRounds: number;
   readonly deviceItems: number;
   readonly freshnessSeconds: number;
   readonly soakSeconds: number;
@@ -39,6 +42,7 @@ export interface BenchOptions {
 
 const MODES = {
   tiny: {
+    abRounds: 1,
     catalogProducts: 40,
     imageSize: 128,
     deviceItems: 32,
@@ -52,6 +56,7 @@ const MODES = {
     connections: [1, 4],
   },
   quick: {
+    abRounds: 2,
     catalogProducts: 600,
     imageSize: 224,
     deviceItems: 256,
@@ -65,6 +70,7 @@ const MODES = {
     connections: [1, 8],
   },
   default: {
+    abRounds: 3,
     catalogProducts: 2000,
     imageSize: 224,
     deviceItems: 512,

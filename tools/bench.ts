@@ -10,13 +10,25 @@
  * @module
  */
 import { join } from "node:path";
-import { createEncoders, loadBundle } from "../encode/mod.ts";
+import {
+  createEncoders,
+  type Encoders,
+  loadBundle,
+  type ModelBundle,
+} from "../encode/mod.ts";
 import { routeProcessWarnings, startEmbeddedBroker } from "../ingest/mod.ts";
+import type { VectorIndex } from "../index/mod.ts";
 import { createMemoryLogger } from "../log.ts";
-import { benchCatalog } from "../bench/_catalog.ts";
+import { type BenchCatalog, benchCatalog } from "../bench/_catalog.ts";
 import { machineInfo, round } from "../bench/_stats.ts";
-import { decodeAll, runDevices, runLimits } from "../bench/encode_stage.ts";
+import {
+  decodeAll,
+  runDevices,
+  runLimits,
+  throughput,
+} from "../bench/encode_stage.ts";
 import { runIngestStage } from "../bench/ingest_stage.ts";
+import { runPipelineAb } from "../bench/pipeline_ab.ts";
 import { buildUsearch, dataset, runIndexStage } from "../bench/index_stage.ts";
 import { runSearchSize, type SearchRow } from "../bench/search_stage.ts";
 import { wrkAvailable } from "../bench/_wrk.ts";
@@ -34,7 +46,15 @@ function progress(line: string): void {
   Deno.stdout.writeSync(encoder.encode(`[${s}s] ${line}\n`));
 }
 
+let started: string[] | null = null;
+
 async function brokers(stack: AsyncDisposableStack): Promise<string[]> {
+  if (started) return started;
+  started = await startBrokers(stack);
+  return started;
+}
+
+async function startBrokers(stack: AsyncDisposableStack): Promise<string[]> {
   const given = Deno.env.get("KAFKA_BROKERS");
   if (given) {
     return given.split(",").map((s) => s.trim()).filter((s) => s !== "");
@@ -64,7 +84,7 @@ async function run(options: BenchOptions): Promise<BenchResults> {
     machine: machineInfo(),
     model: { version: bundle.manifest.version, dims: bundle.manifest.dims },
   };
-  const needCatalog = has("limits") || has("devices") || has("ingest");
+  const needCatalog = ["limits", "devices", "pipeline", "ingest"].some(has);
   progress(
     `catalogue: ${options.catalogProducts} products, ${options.imageSize}px images`,
   );
@@ -93,6 +113,32 @@ async function run(options: BenchOptions): Promise<BenchResults> {
       progress,
     });
   }
+  if (catalog && has("pipeline")) {
+    await using encoders = await createEncoders(bundle, { device: "auto" });
+    const base = { maxBatchSize: 32, maxWaitMs: 20, imageConcurrency: 4 };
+    results.pipeline = await runPipelineAb(
+      catalog,
+      bundle,
+      encoders,
+      await brokers(stack),
+      [
+        {
+          name: "no read-ahead (before)",
+          options: { ...base, readAheadItems: 0 },
+        },
+        { name: "read-ahead 32 (shipped)", options: base },
+        {
+          name: "read-ahead 64, batch 64",
+          options: { ...base, maxBatchSize: 64 },
+        },
+      ],
+      {
+        rounds: options.abRounds,
+        limits: () => roundLimits(catalog, bundle, encoders),
+        progress,
+      },
+    );
+  }
   if (catalog && has("ingest")) {
     results.ingest = await runIngestStage(catalog, {
       brokers: await brokers(stack),
@@ -118,10 +164,30 @@ async function run(options: BenchOptions): Promise<BenchResults> {
   return results;
 }
 
+/** Decode alone and encoder alone (batch 32) over the catalogue, one pass each. */
+async function roundLimits(
+  catalog: BenchCatalog,
+  bundle: ModelBundle,
+  encoders: Encoders,
+) {
+  const decoded = await decodeAll(catalog, bundle);
+  const products = decoded.tensors.map((image, i) => ({
+    title: String(catalog.events[i]?.title ?? ""),
+    image,
+  }));
+  const encodePerS = await throughput(
+    products,
+    32,
+    1,
+    (b) => encoders.product.encode(b, {}),
+  );
+  return { decodePerS: decoded.perS, encodePerS };
+}
+
 async function searchStage(
   options: BenchOptions,
-  bundle: Awaited<ReturnType<typeof loadBundle>>,
-  big: import("../index/mod.ts").VectorIndex | null,
+  bundle: ModelBundle,
+  big: VectorIndex | null,
 ): Promise<BenchResults["search"]> {
   if (!(await wrkAvailable())) {
     progress("search: SKIPPED: wrk is not installed (apt-get install wrk)");
