@@ -23,6 +23,7 @@ export {
   batches,
   type BatchOptions,
   mapOrdered,
+  readAhead,
   stoppable,
 } from "./streams.ts";
 export { type Clock, ManualClock, systemClock } from "./clock.ts";

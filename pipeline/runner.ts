@@ -1,5 +1,6 @@
 /**
- * The ingest pipeline: source → parse → fetch+decode images (bounded, ordered) → batch by
+ * The ingest pipeline: source → parse → fetch+decode images (bounded, ordered) → read ahead
+ * (bounded, so decoding goes on while a batch encodes) → batch by
  * size or time → encode → apply to the live index in log order → checkpoint positions.
  * @module
  */
@@ -15,7 +16,7 @@ import type {
   SourceMessage,
 } from "../types.ts";
 import type { Clock } from "./clock.ts";
-import { batches, mapOrdered } from "./streams.ts";
+import { batches, mapOrdered, readAhead } from "./streams.ts";
 import { TombstoneCache } from "./tombstones.ts";
 
 /** Result of parsing one message. */
@@ -69,6 +70,11 @@ export interface PipelineOptions {
   readonly maxWaitMs: number;
   /** Images fetched and decoded at once. @default 4 */
   readonly imageConcurrency: number;
+  /**
+   * Prepared (parsed, image-loaded) events read ahead of the batcher, so images keep
+   * loading while a batch is being encoded; 0 turns read-ahead off. @default maxBatchSize
+   */
+  readonly readAheadItems?: number;
   /** Delete versions remembered so a late, older upsert cannot resurrect a product. @default 100000 */
   readonly tombstoneCapacity?: number;
 }
@@ -116,11 +122,15 @@ export async function runPipeline(
   const prepared = mapOrdered(deps.source, prepare, {
     concurrency: options.imageConcurrency,
   });
-  const grouped = batches(prepared, {
-    maxSize: options.maxBatchSize,
-    maxWaitMs: options.maxWaitMs,
-    clock: deps.clock,
-  });
+  const ahead = options.readAheadItems ?? options.maxBatchSize;
+  const grouped = batches(
+    ahead > 0 ? readAhead(prepared, { size: ahead }) : prepared,
+    {
+      maxSize: options.maxBatchSize,
+      maxWaitMs: options.maxWaitMs,
+      clock: deps.clock,
+    },
+  );
   for await (const batch of grouped) {
     const started = deps.clock.now();
     await applyBatch(deps, batch, { summary, m, tombstones });

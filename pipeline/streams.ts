@@ -5,6 +5,7 @@
  */
 import type { Clock } from "./clock.ts";
 
+const noop = (): void => {};
 const TIMEOUT: unique symbol = Symbol("timeout");
 type Timeout = typeof TIMEOUT;
 
@@ -117,6 +118,75 @@ export async function* batches<T>(
     }
   } finally {
     if (!done) await it.return?.();
+  }
+}
+
+/**
+ * Pulls up to `size` items ahead of the consumer into a bounded buffer, so the input keeps
+ * working (e.g. decoding images) while the consumer awaits something else (e.g. the
+ * encoder). Order is kept; an input error is thrown after the items read before it.
+ * An early exit waits for a pull already under way, then closes the input.
+ */
+export async function* readAhead<T>(
+  input: AsyncIterable<T>,
+  options: { size: number },
+): AsyncGenerator<T> {
+  const { size } = options;
+  if (!Number.isInteger(size) || size < 1) {
+    throw new RangeError(
+      `Cannot read ahead: size must be an integer ≥ 1: got ${size}`,
+    );
+  }
+  const it = input[Symbol.asyncIterator]();
+  const buffer: T[] = [];
+  const state = {
+    ended: false,
+    exhausted: false,
+    stopped: false,
+    failure: null as unknown[] | null,
+  };
+  const wake = { consumer: noop, pump: noop };
+  const pump = (async () => {
+    try {
+      while (!state.stopped) {
+        if (buffer.length >= size) {
+          await new Promise<void>((r) => (wake.pump = r));
+          continue;
+        }
+        const r = await it.next();
+        if (r.done) {
+          state.exhausted = true;
+          break;
+        }
+        buffer.push(r.value);
+        wake.consumer();
+      }
+    } catch (err) {
+      state.exhausted = true;
+      state.failure = [err];
+    } finally {
+      state.ended = true;
+      wake.consumer();
+    }
+  })();
+  try {
+    while (true) {
+      if (buffer.length > 0) {
+        const item = buffer.shift() as T;
+        wake.pump();
+        yield item;
+      } else if (state.ended) {
+        if (state.failure) throw state.failure[0];
+        return;
+      } else {
+        await new Promise<void>((r) => (wake.consumer = r));
+      }
+    }
+  } finally {
+    state.stopped = true;
+    wake.pump();
+    await pump;
+    if (!state.exhausted) await it.return?.();
   }
 }
 

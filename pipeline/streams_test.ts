@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { batches, mapOrdered, stoppable } from "./streams.ts";
+import { batches, mapOrdered, readAhead, stoppable } from "./streams.ts";
 import { ManualClock } from "./clock.ts";
 import { Channel, settle } from "./_channel_test_util.ts";
 
@@ -139,4 +139,41 @@ Deno.test("stoppable() ends when its signal aborts, without closing the input", 
   assert.deepEqual(out, [1, 2]);
   assert.equal(src.closed, false, "input was closed");
   src.close();
+});
+
+Deno.test("readAhead() keeps pulling while the consumer is busy, up to `size`", async () => {
+  const src = new Channel<number>();
+  src.push(...Array.from({ length: 10 }, (_, i) => i));
+  src.close();
+  const it = readAhead(src, { size: 3 });
+  assert.deepEqual(await it.next(), { value: 0, done: false });
+  await settle(20);
+  // One item handed out, three buffered while the consumer is away: no more.
+  assert.equal(src.pulls, 4);
+  const rest: number[] = [];
+  for await (const v of { [Symbol.asyncIterator]: () => it }) rest.push(v);
+  assert.deepEqual(rest, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+Deno.test("readAhead() throws an input error after the items read before it", async () => {
+  async function* failing() {
+    yield 1;
+    yield 2;
+    throw new SyntaxError("bad input");
+  }
+  const got: number[] = [];
+  await assert.rejects(async () => {
+    for await (const v of readAhead(failing(), { size: 8 })) got.push(v);
+  }, SyntaxError);
+  assert.deepEqual(got, [1, 2]);
+});
+
+Deno.test("readAhead() closes its input when the consumer stops early", async () => {
+  const src = new Channel<number>();
+  src.push(1, 2, 3, 4);
+  for await (const v of readAhead(src, { size: 2 })) {
+    if (v === 2) break;
+  }
+  assert.equal(src.closed, true);
+  await assert.rejects(() => readAhead(src, { size: 0 }).next(), RangeError);
 });
