@@ -5,7 +5,7 @@
 import { Kafka } from "kafkajs";
 import { SourceError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { delay } from "./_delay.ts";
+import { delay, withTimeout } from "./_delay.ts";
 import { logLevel } from "./_kafka_log.ts";
 
 /** Files of one broker's data dir. */
@@ -212,22 +212,6 @@ async function probe(brokers: string[]): Promise<void> {
     await withTimeout(5000, () => admin.disconnect()).catch(() => {
       // A disconnect that hangs or fails leaves nothing we could still clean up.
     });
-  }
-}
-
-/** Runs `fn`, rejecting if it has not settled after `ms`. */
-async function withTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`Timed out after ${ms} ms`)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([fn(), timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * An abortable sleep.
+ * An abortable sleep, and a time limit for promises that might never settle.
  * @module
  */
 
@@ -17,4 +17,23 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** Runs `fn`, rejecting if it has not settled after `ms`. */
+export async function withTimeout<T>(
+  ms: number,
+  fn: () => Promise<T>,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Timed out after ${ms} ms`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([fn(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

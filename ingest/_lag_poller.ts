@@ -4,7 +4,7 @@
  * @module
  */
 import type { Admin } from "kafkajs";
-import { delay } from "./_delay.ts";
+import { delay, withTimeout } from "./_delay.ts";
 import type { PartitionTracker } from "./_partition_tracker.ts";
 
 /** Callbacks of {@linkcode LagPoller}. */
@@ -46,11 +46,13 @@ export class LagPoller {
   /** One refresh now (also used by tests). */
   async refresh(): Promise<void> {
     const topic = this.#tracker.topic;
-    await this.#admin.connect(); // a no-op while connected
-    const [watermarks, groups] = await Promise.all([
-      this.#admin.fetchTopicOffsets(topic),
-      this.#admin.fetchOffsets({ groupId: this.#groupId, topics: [topic] }),
-    ]);
+    const [watermarks, groups] = await withTimeout(10_000, async () => {
+      await this.#admin.connect(); // a no-op while connected
+      return await Promise.all([
+        this.#admin.fetchTopicOffsets(topic),
+        this.#admin.fetchOffsets({ groupId: this.#groupId, topics: [topic] }),
+      ]);
+    });
     const committed = new Map(
       (groups[0]?.partitions ?? []).map((p) => [p.partition, p.offset]),
     );
@@ -66,7 +68,9 @@ export class LagPoller {
   async stop(): Promise<void> {
     this.#stop.abort();
     await this.#loop;
-    await this.#admin.disconnect();
+    await withTimeout(10_000, () => this.#admin.disconnect()).catch(() => {
+      // Only a poller client: nothing more to release if its disconnect fails.
+    });
   }
 
   async #run(): Promise<void> {

@@ -5,6 +5,7 @@
 import { SourceError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { createKafkaClient } from "./_client.ts";
+import { withTimeout } from "./_delay.ts";
 
 /** Options of {@linkcode ensureTopic}. */
 export interface EnsureTopicOptions {
@@ -18,6 +19,8 @@ export interface EnsureTopicOptions {
   readonly replicationFactor?: number;
   /** Where kafkajs and creation events are logged; none drops them. */
   readonly log?: Logger;
+  /** Give up after this long. @default 60000 */
+  readonly timeoutMs?: number;
 }
 
 /** What {@linkcode ensureTopic} found or made. */
@@ -53,21 +56,25 @@ export async function ensureTopic(
     log: options.log,
   }).admin();
   try {
-    await admin.connect();
-    const created = await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{
-        topic,
-        numPartitions: partitions,
-        replicationFactor: options.replicationFactor ?? -1,
-        configEntries: [{
-          name: "cleanup.policy",
-          value: compacted ? "compact" : "delete",
+    const info = await withTimeout(options.timeoutMs ?? 60_000, async () => {
+      await admin.connect();
+      const created = await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{
+          topic,
+          numPartitions: partitions,
+          replicationFactor: options.replicationFactor ?? -1,
+          configEntries: [{
+            name: "cleanup.policy",
+            value: compacted ? "compact" : "delete",
+          }],
         }],
-      }],
+      });
+      return await describe(admin, topic, created);
     });
-    const info = await describe(admin, topic, created);
-    options.log?.info(created ? "topic_created" : "topic_exists", { ...info });
+    options.log?.info(info.created ? "topic_created" : "topic_exists", {
+      ...info,
+    });
     return info;
   } catch (err) {
     throw new SourceError(
@@ -77,7 +84,9 @@ export async function ensureTopic(
       { cause: err, retryable: true },
     );
   } finally {
-    await admin.disconnect();
+    await withTimeout(10_000, () => admin.disconnect()).catch(() => {
+      // A throwaway admin client: nothing more to release if its disconnect fails.
+    });
   }
 }
 

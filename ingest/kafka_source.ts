@@ -22,6 +22,7 @@ import type { Logger } from "../log.ts";
 import type { MessagePosition, SourceMessage } from "../types.ts";
 import { BoundedQueue } from "./_bounded_queue.ts";
 import { createKafkaClient } from "./_client.ts";
+import { withTimeout } from "./_delay.ts";
 import { toSourceMessage } from "./_convert.ts";
 import { LagPoller } from "./_lag_poller.ts";
 import { PartitionTracker } from "./_partition_tracker.ts";
@@ -298,7 +299,11 @@ class KafkaSourceImpl implements KafkaSource {
     this.#disposed = true;
     this.#queue.close();
     await this.#poller.stop();
-    await this.#consumer.disconnect();
+    try {
+      await withTimeout(30_000, () => this.#consumer.disconnect());
+    } catch (err) {
+      this.#log.warn("kafka_consumer_disconnect_failed", { error: err });
+    }
     this.#health.stopped();
     this.#log.info("kafka_source_stopped", { topic: this.#options.topic });
   }

@@ -33,6 +33,12 @@ async function main(): Promise<number> {
   const log = createJsonLogger({ level: "warn" }).child({ stage: "kafka" });
   routeProcessWarnings(log);
   const stop = new AbortController();
+  // Listen before anything can abort: a signal may arrive right after the ready line.
+  const stopped = new Promise<"signal">((resolve) =>
+    stop.signal.addEventListener("abort", () => resolve("signal"), {
+      once: true,
+    })
+  );
   const onSignal = () => stop.abort(new Error("Interrupted"));
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
@@ -49,9 +55,6 @@ async function main(): Promise<number> {
       broker.brokers.join(",")
     } in ${seconds} s (data ${dataDir}, log ${broker.logFile}); Ctrl-C stops it`,
     0,
-  );
-  const stopped = new Promise<"signal">((resolve) =>
-    stop.signal.addEventListener("abort", () => resolve("signal"))
   );
   const why = await Promise.race([stopped, broker.exited]);
   Deno.removeSignalListener("SIGINT", onSignal);

@@ -29,7 +29,19 @@ Deno.test("deno task kafka prints one ready line and stops cleanly on SIGTERM", 
     assert.match(line, /^Kafka 3\.9\.1 ready on 127\.0\.0\.1:\d+ in [\d.]+ s/);
     const port = Number(/127\.0\.0\.1:(\d+)/.exec(line)?.[1]);
     child.kill("SIGTERM");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), 60_000);
+    });
+    const first = await Promise.race([child.status, late]);
+    clearTimeout(timer);
+    if (first === "late") child.kill("SIGKILL");
     const status = await child.status;
+    assert.notEqual(
+      first,
+      "late",
+      "the task did not stop within 60 s of SIGTERM",
+    );
     const rest = await reader.read();
     reader.releaseLock();
     const stderr = await new Response(child.stderr).text();
