@@ -64,10 +64,18 @@ Deno.test("broker stopped and restarted mid-stream: ingestion resumes, nothing l
   });
   const service = await startService(config, { log });
   try {
-    await produceEvents(broker.brokers, "products", products(0, 300));
+    await produceEvents(broker.brokers, "products", products(0, 200));
+    await waitFor(() => service.holder.current?.size === 200, "200 products");
+    // Ready once the rebuild from the topic has caught up; it stays ready after.
+    const readySince = Date.now();
+    while ((await get(`${service.url}/readyz`)).status !== 200) {
+      assert.ok(Date.now() - readySince < 30_000, "never ready");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await produceEvents(broker.brokers, "products", products(200, 300));
     await waitFor(
-      () => (service.holder.current?.size ?? 0) >= 100,
-      "100 products",
+      () => (service.holder.current?.size ?? 0) >= 210,
+      "the second batch to stream in",
     );
     await broker[Symbol.asyncDispose]();
     broker = undefined;
