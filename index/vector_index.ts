@@ -29,11 +29,14 @@ export interface IndexOptions {
 
 /** Options of the USearch (HNSW) implementation. Defaults were picked by measured recall. */
 export interface UsearchIndexOptions extends IndexOptions {
-  /** HNSW graph degree (M). @default 16 */
+  /** HNSW graph degree (M). @default 32 */
   readonly connectivity?: number;
   /** Candidate list size while inserting (efConstruction). @default 128 */
   readonly expansionAdd?: number;
-  /** Candidate list size while searching (ef); fixed at construction. @default 128 */
+  /**
+   * Candidate list size while searching (ef); fixed at construction. Lower it (e.g. 128)
+   * for ~3× the QPS when embeddings are well clustered. @default 512
+   */
   readonly expansionSearch?: number;
   /** Stored scalar type. @default "f32" */
   readonly quantization?: Quantization;
