@@ -7,4 +7,12 @@
  */
 export { type Service, type ServiceOptions, startService } from "./start.ts";
 export { type Replica, type ReplicaOptions, startReplica } from "./replica.ts";
-export type { ReindexState } from "./swaps.ts";
+export type { AutoCompactOptions, ReindexState, Swaps } from "./swaps.ts";
+export type { ReindexResult } from "./reindex.ts";
+export type { Generation, Generations } from "./generations.ts";
+// Types from other modules that the contracts above mention
+export type { Logger } from "../log.ts";
+export type { Metrics } from "../metrics.ts";
+export type { IndexHolder } from "../index/mod.ts";
+export type { EncoderDevice, Encoders, ModelBundle } from "../encode/mod.ts";
+export type { PipelineSummary } from "../pipeline/mod.ts";

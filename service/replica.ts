@@ -27,27 +27,33 @@ export interface ReplicaOptions {
   readonly snapshotsDir: string;
   /** Bundle used when a snapshot records none. @default "model/default" */
   readonly modelDir?: string;
-  /** @default "127.0.0.1" */
+  /** Listen address. @default "127.0.0.1" */
   readonly host?: string;
   /** 0 picks a free port. @default 8081 */
   readonly port?: number;
   /** How often the folder is checked for a newer snapshot, ms. @default 1000 */
   readonly pollMs?: number;
-  /** @default "auto" */
+  /** Encoder device. @default "auto" */
   readonly device?: EncoderDevice;
+  /** Receives reload and request log lines. */
   readonly log: Logger;
+  /** Registry of the replica's metrics. @default a new registry */
   readonly metrics?: Metrics;
 }
 
 /** A running replica. */
 export interface Replica extends AsyncDisposable {
+  /** Base URL of its HTTP server. */
   readonly url: string;
+  /** The live index reference. */
   readonly holder: IndexHolder;
+  /** The live model and its index. */
   readonly generations: Generations;
   /** Sequence number of the loaded snapshot; -1 before the first. */
   readonly loadedSeq: number;
   /** Checks the folder now (the poll loop calls this). */
   refresh(): Promise<void>;
+  /** Stops HTTP and polling, disposes encoders and index; safe to call twice. */
   stop(): Promise<void>;
 }
 

@@ -41,8 +41,9 @@ import { Swaps } from "./swaps.ts";
 
 /** Options of {@linkcode startService}. */
 export interface ServiceOptions {
+  /** Receives every stage's log lines. */
   readonly log: Logger;
-  /** @default a new registry */
+  /** Registry of the service's metrics. @default a new registry */
   readonly metrics?: Metrics;
   /** How long a replaced model stays usable for in-flight queries, ms. @default 10000 */
   readonly swapGraceMs?: number;
@@ -52,8 +53,11 @@ export interface ServiceOptions {
 export interface Service extends AsyncDisposable {
   /** Base URL of the HTTP server, e.g. `http://127.0.0.1:8080`. */
   readonly url: string;
+  /** Bootstrap brokers in use (the embedded broker's when none was configured). */
   readonly brokers: readonly string[];
+  /** The live index reference. */
   readonly holder: IndexHolder;
+  /** The service's metrics. */
   readonly metrics: Metrics;
   /** Encoders of the live model (they change with a model upgrade). */
   readonly encoders: Encoders;
