@@ -61,11 +61,11 @@ export interface EncoderConfig {
 
 /** Vector index parameters. */
 export interface IndexConfig {
-  /** HNSW graph degree. @default 16 */
+  /** HNSW graph degree. @default 32 */
   readonly connectivity: number;
   /** Candidate list size while inserting. @default 128 */
   readonly expansionAdd: number;
-  /** Candidate list size while searching. @default 128 */
+  /** Candidate list size while searching. @default 512 */
   readonly expansionSearch: number;
   /** Stored scalar type. @default "f32" */
   readonly quantization: "f32" | "f16" | "i8";
@@ -213,7 +213,7 @@ export const ENV_VARS: readonly EnvVar[] = [
     default: "20",
     help: "Longest wait for a batch to fill",
   },
-  { name: "INDEX_CONNECTIVITY", default: "16", help: "HNSW degree" },
+  { name: "INDEX_CONNECTIVITY", default: "32", help: "HNSW degree" },
   {
     name: "INDEX_EXPANSION_ADD",
     default: "128",
@@ -221,7 +221,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   },
   {
     name: "INDEX_EXPANSION_SEARCH",
-    default: "128",
+    default: "512",
     help: "HNSW expansion while searching",
   },
   { name: "INDEX_QUANTIZATION", default: "f32", help: "f32, f16 or i8" },
@@ -307,9 +307,9 @@ export function loadConfig(
     maxWaitMs: r.int("ENCODE_MAX_WAIT_MS", 20, 0, 60_000),
   };
   const index: IndexConfig = {
-    connectivity: r.int("INDEX_CONNECTIVITY", 16, 2, 256),
+    connectivity: r.int("INDEX_CONNECTIVITY", 32, 2, 256),
     expansionAdd: r.int("INDEX_EXPANSION_ADD", 128, 1, 10_000),
-    expansionSearch: r.int("INDEX_EXPANSION_SEARCH", 128, 1, 10_000),
+    expansionSearch: r.int("INDEX_EXPANSION_SEARCH", 512, 1, 10_000),
     quantization: r.oneOf(
       "INDEX_QUANTIZATION",
       ["f32", "f16", "i8"] as const,
