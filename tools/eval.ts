@@ -2,12 +2,14 @@
  * Evaluates a model bundle against baselines through the service's own code:
  *   deno task eval --products FILE --queries FILE [--model DIR] [--split NAME]
  *     [--splits FILE] [--image-base DIR] [--json FILE] [--device auto|wasm|native|webgpu]
- *     [--compare NAME=DIR …]
+ *     [--compare NAME=DIR …] [--meta FILE]
  * --split restricts the products to one split of splits.json (default: the splits.json
  * beside the products file), so relevance lists cover every indexed product. Relative
  * image paths are read from --image-base (default: the products file's folder when the
  * first image is found there, else the working directory). Each --compare adds the
- * served ranking of another bundle (e.g. trained with --no-keywords). Prints tables on
+ * served ranking of another bundle (e.g. trained with --no-keywords). --meta FILE
+ * (default: products-meta.jsonl beside the products file, if present) groups the Modal
+ * Adaptation weights by image kind, colour-in-title and category. Prints tables on
  * stdout and progress on stderr; --json writes the full report.
  */
 
@@ -15,10 +17,12 @@ import { parseArgs } from "node:util";
 import process from "node:process";
 import { dirname, join } from "node:path";
 import type { EncoderDevice } from "../encode/mod.ts";
+import type { ProductMeta } from "../model/eval/mod.ts";
 import {
   formatSummary,
   formatTables,
   formatTagSummary,
+  parseMeta,
   parseProducts,
   parseQueries,
   parseSplit,
@@ -37,6 +41,7 @@ const { values } = parseArgs({
     json: { type: "string" },
     device: { type: "string", default: "auto" },
     compare: { type: "string", multiple: true, default: [] },
+    meta: { type: "string" },
   },
 });
 if (!values.products || !values.queries) {
@@ -80,6 +85,19 @@ if (unknown.length > 0) {
   );
 }
 
+async function readMeta(): Promise<Map<string, ProductMeta>> {
+  const file = values.meta ??
+    join(dirname(values.products ?? "."), "products-meta.jsonl");
+  try {
+    return parseMeta(await Deno.readTextFile(file));
+  } catch (err: unknown) {
+    if (values.meta === undefined && err instanceof Deno.errors.NotFound) {
+      return new Map(); // optional: only catalogues from deno task catalog have one
+    }
+    throw err;
+  }
+}
+
 function extraModels(): { name: string; dir: string }[] {
   return (values.compare ?? []).map((spec) => {
     const at = spec.indexOf("=");
@@ -112,6 +130,7 @@ const report = await runEvaluation({
   imageBaseDir: await imageBase(),
   device: values.device as EncoderDevice,
   extraModels: extraModels(),
+  meta: await readMeta(),
   onProgress: (line) => process.stderr.write(`\r${line}   `),
 });
 process.stderr.write("\n");
@@ -133,6 +152,14 @@ process.stdout.write(
     "recall@10 (capped) by query tag:",
     "",
     formatTagSummary(report.results, "recall10"),
+    "Modal Adaptation: mean image weight by product group:",
+    "",
+    ...Object.entries(report.modalWeights).map(([g, w]) =>
+      `  ${g.padEnd(28)} ${String(w.products).padStart(6)}  ${
+        w.meanImageWeight.toFixed(3)
+      }`
+    ),
+    "",
     formatTables(report.results),
   ].join("\n"),
 );

@@ -44,6 +44,7 @@ export {
 export { catalogVocabulary, type VocabularyTerm } from "./vocabulary.ts";
 export {
   productEvent,
+  productMeta,
   queryLine,
   writeCatalog,
   type WriteOptions,

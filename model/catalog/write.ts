@@ -1,5 +1,6 @@
 /**
- * Writes a generated catalogue to a folder: products.jsonl (upsert events), images/,
+ * Writes a generated catalogue to a folder: products.jsonl (upsert events),
+ * products-meta.jsonl (evaluation facts: image kind, colour in title), images/,
  * splits.json, queries-<split>.jsonl and vocabulary.json.
  */
 
@@ -20,8 +21,10 @@ export interface WriteOptions {
   /** Image side in pixels. @default 128 */
   readonly imageSize?: number;
   /**
-   * "full": products.jsonl, images/, splits.json, queries-<split>.jsonl, vocabulary.json.
-   * "demo": products.jsonl, images/ and one queries.jsonl with every split's queries.
+   * "full": products.jsonl, products-meta.jsonl, images/, splits.json,
+   * queries-<split>.jsonl, vocabulary.json.
+   * "demo": products.jsonl, products-meta.jsonl, images/ and one queries.jsonl with
+   * every split's queries.
    * @default "full"
    */
   readonly layout?: "full" | "demo";
@@ -70,6 +73,19 @@ export function productEvent(
   };
   event.version = 1;
   return event;
+}
+
+/**
+ * Facts about a product that its event does not carry, for evaluation only (written to
+ * products-meta.jsonl): what its image shows and whether its title names the colour.
+ */
+export function productMeta(p: CatalogProduct): Record<string, unknown> {
+  return {
+    id: p.id,
+    imageKind: p.image ? p.image.plan.kind : "none",
+    colourInTitle: p.colourInTitle,
+    category: p.attrs.category,
+  };
 }
 
 /** The line written to queries-<split>.jsonl for a query. */
@@ -172,6 +188,10 @@ export async function writeCatalog(
   await Deno.writeTextFile(
     `${dir}/products.jsonl`,
     jsonl(catalog.products.map((p) => productEvent(p, prefix))),
+  );
+  await Deno.writeTextFile(
+    `${dir}/products-meta.jsonl`,
+    jsonl(catalog.products.map(productMeta)),
   );
   const queries = options.layout === "demo"
     ? await writeDemoQueries(catalog, dir)

@@ -52,6 +52,15 @@ Deno.test("writeCatalog() writes byte-identical files for the same seed", async 
       assert.equal(e.op, "upsert");
       if (e.image) await Deno.stat(`${a}/${e.image.path}`);
     }
+    const meta = (await Deno.readTextFile(`${a}/products-meta.jsonl`)).trim()
+      .split("\n").map((l) => JSON.parse(l));
+    assert.equal(meta.length, 60);
+    assert.ok(
+      meta.every((m) =>
+        ["product", "box", "card", "none"].includes(m.imageKind)
+      ),
+    );
+    assert.ok(meta.some((m) => m.colourInTitle === false));
     const splits = JSON.parse(await Deno.readTextFile(`${a}/splits.json`));
     assert.deepEqual(Object.keys(splits), ["train", "val", "test", "unseen"]);
   } finally {

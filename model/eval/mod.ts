@@ -47,3 +47,9 @@ export {
   SYSTEMS,
 } from "./run.ts";
 export type { EncoderDevice } from "../../encode/mod.ts";
+export {
+  parseMeta,
+  type ProductMeta,
+  summariseWeights,
+  type WeightGroup,
+} from "./weights.ts";

@@ -19,6 +19,11 @@ import { type QueryMetrics, queryMetrics } from "./metrics.ts";
 import { scoreSystem, type SystemResult } from "./report.ts";
 import { rankServed } from "./served.ts";
 import { buildIndex, rankByVectors } from "./systems.ts";
+import {
+  type ProductMeta,
+  summariseWeights,
+  type WeightGroup,
+} from "./weights.ts";
 
 /** Options of runEvaluation. */
 export interface RunOptions {
@@ -39,6 +44,8 @@ export interface RunOptions {
     readonly name: string;
     readonly dir: string;
   }[];
+  /** Catalogue facts per product id (products-meta.jsonl) for the weight summary. @default none */
+  readonly meta?: ReadonlyMap<string, ProductMeta>;
   /** Encoder device. @default "auto" */
   readonly device?: EncoderDevice;
   /** Aborts the run; it then rejects with the signal's reason. */
@@ -68,6 +75,8 @@ export interface EvalReport {
   readonly queries: number;
   /** One entry per system, in {@linkcode SYSTEMS} order, then one per extra model. */
   readonly results: SystemResult[];
+  /** Mean Modal Adaptation image weight of the main bundle, by product group. */
+  readonly modalWeights: Record<string, WeightGroup>;
   /** Wall time of each phase. */
   readonly timingsMs: Record<string, number>;
   /** Warn/error lines logged by the served app (first 100). */
@@ -234,6 +243,11 @@ export async function runEvaluation(o: RunOptions): Promise<EvalReport> {
     imagesSkipped: embedded.skipped,
     queries: o.queries.length,
     ...scoreAll(o.queries, all),
+    modalWeights: summariseWeights(
+      o.products.map((p) => p.id),
+      e.map((x) => x.weights),
+      o.meta ?? new Map(),
+    ),
     timingsMs: t.timings,
     warnings,
   };
