@@ -53,3 +53,4 @@ export {
   summariseWeights,
   type WeightGroup,
 } from "./weights.ts";
+export type { ModalityWeights } from "../../types.ts";
