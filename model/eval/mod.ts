@@ -48,9 +48,9 @@ export {
 } from "./run.ts";
 export type { EncoderDevice } from "../../encode/mod.ts";
 export {
+  type ImageWeight,
   parseMeta,
   type ProductMeta,
   summariseWeights,
   type WeightGroup,
 } from "./weights.ts";
-export type { ModalityWeights } from "../../types.ts";

@@ -4,8 +4,6 @@
  * category), read from products-meta.jsonl.
  */
 
-import type { ModalityWeights } from "../../types.ts";
-
 /** Catalogue facts about one product (a products-meta.jsonl line). */
 export interface ProductMeta {
   /** "product", "box", "card" or "none". */
@@ -14,6 +12,12 @@ export interface ProductMeta {
   readonly colourInTitle?: boolean;
   /** Product category. */
   readonly category?: string;
+}
+
+/** The Modal Adaptation weight this summary reads. */
+export interface ImageWeight {
+  /** Image weight in [0, 1]; 0 when the product had no usable image. */
+  readonly image: number;
 }
 
 /** Mean image weight of one group of products. */
@@ -48,7 +52,7 @@ export function parseMeta(text: string): Map<string, ProductMeta> {
 
 function groupsOf(
   meta: ProductMeta | undefined,
-  weights: ModalityWeights,
+  weights: ImageWeight,
 ): string[] {
   const groups = [
     weights.image > 0 ? "with a usable image" : "without a usable image",
@@ -66,7 +70,7 @@ function groupsOf(
 /** Mean image weight per group; groups sorted by name. */
 export function summariseWeights(
   ids: readonly string[],
-  weights: readonly ModalityWeights[],
+  weights: readonly ImageWeight[],
   meta: ReadonlyMap<string, ProductMeta>,
 ): Record<string, WeightGroup> {
   const sums = new Map<string, [number, number]>();
