@@ -9,6 +9,7 @@ import { textWords } from "./text_features.ts";
 
 /** One vocabulary term: normalised text of one or more words and its kind. */
 export interface KeywordTerm {
+  /** Normalised text of one or more words. */
   readonly term: string;
   /** Free text: "colour", "type", "brand", "material", "pattern", "gender", … */
   readonly type: string;
@@ -16,12 +17,15 @@ export interface KeywordTerm {
 
 /** The parsed keywords.json of a bundle. */
 export interface KeywordVocabulary {
+  /** Every term, in file order. */
   readonly keywords: readonly KeywordTerm[];
 }
 
 /** A vocabulary term found in a text; `start`/`end` are word indices (end exclusive). */
 export interface KeywordHit extends KeywordTerm {
+  /** Index of the first word of the match. */
   readonly start: number;
+  /** Index after the last word of the match. */
   readonly end: number;
 }
 

@@ -8,7 +8,9 @@
 
 /** A dense layer's parameters. */
 export interface Dense {
+  /** Input width. */
   readonly in: number;
+  /** Output width. */
   readonly out: number;
   /** [in, out], row-major. */
   readonly w: Float32Array;

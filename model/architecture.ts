@@ -13,11 +13,13 @@ import { FRONTEND_SIZE, type ImageFrontSpec } from "./image_frontend.ts";
 export interface ModelConfig {
   /** D: output vector length. */
   readonly dims: number;
+  /** Tokenizer of both text towers (the manifest's `text`). */
   readonly text: TextSpec;
   /** E: embedding-bag width of the text towers. */
   readonly embedDim: number;
   /** Hidden width of the text towers' MLP. */
   readonly textHidden: number;
+  /** Image input; the front end needs 64×64. */
   readonly image: ImageFrontSpec;
   /** Hidden width of the image head. */
   readonly imageHidden: number;
@@ -29,8 +31,11 @@ export interface ModelConfig {
 export interface TextTowerParams {
   /** [(buckets + 1), E]; row 0 (padding) stays zero. */
   readonly embed: Float32Array;
+  /** Hidden layer E → hidden. */
   readonly l1: Dense;
+  /** Output layer hidden → D. */
   readonly l2: Dense;
+  /** Linear skip E → D added to the output layer. */
   readonly skip: Dense;
 }
 
@@ -38,23 +43,33 @@ export interface TextTowerParams {
 export interface ImageHeadParams {
   /** Per-feature standardisation (constants measured on training images). */
   readonly featMean: Float32Array;
+  /** 1 / standard deviation per feature. */
   readonly featInvStd: Float32Array;
+  /** Hidden layer 944 → hidden. */
   readonly l1: Dense;
+  /** Output layer hidden → D. */
   readonly l2: Dense;
 }
 
 /** Modal Adaptation: MLP on [title, image] → one logit → image weight. */
 export interface FusionParams {
+  /** Hidden layer 2D → hidden. */
   readonly l1: Dense;
+  /** Output layer hidden → 1 (logit of the image weight). */
   readonly l2: Dense;
 }
 
 /** All parameters of the model. */
 export interface ModelParams {
+  /** Sizes. */
   readonly config: ModelConfig;
+  /** Query tower. */
   readonly query: TextTowerParams;
+  /** Title tower. */
   readonly title: TextTowerParams;
+  /** Image head (the front end has no parameters). */
   readonly image: ImageHeadParams;
+  /** Modal Adaptation. */
   readonly fusion: FusionParams;
   /** log(1 / temperature) of the contrastive losses. */
   logitScale: number;

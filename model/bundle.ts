@@ -24,6 +24,7 @@ export interface WriteBundleOptions {
   readonly name?: string;
   /** Version recorded with every index built from this bundle. */
   readonly version: string;
+  /** Keyword vocabulary written to keywords.json. */
   readonly keywords: KeywordVocabulary;
   /** Query-time keyword enhancement strength. */
   readonly alpha: number;
@@ -31,13 +32,21 @@ export interface WriteBundleOptions {
 
 /** The manifest as written (the loader's `BundleManifest` has the same shape). */
 export interface WrittenManifest {
+  /** Bundle format tag. */
   readonly format: "make-bundle/1";
+  /** Free-text name. */
   readonly name: string;
+  /** Model version. */
   readonly version: string;
+  /** D. */
   readonly dims: number;
+  /** Image input section. */
   readonly image: Record<string, unknown>;
+  /** Tokenizer section. */
   readonly text: ModelConfig["text"];
+  /** Keyword Enhancement settings. */
   readonly keywords: { readonly alpha: number };
+  /** Files and their sha256. */
   readonly files: Record<string, { path: string; sha256: string }>;
 }
 

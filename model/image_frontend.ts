@@ -11,9 +11,13 @@
 
 /** Image input parameters the front end needs (a subset of the manifest's `image`). */
 export interface ImageFrontSpec {
+  /** Input width in pixels (64). */
   readonly width: number;
+  /** Input height in pixels (64). */
   readonly height: number;
+  /** Per-channel mean on 0..1 values (RGB). */
   readonly mean: readonly number[];
+  /** Per-channel standard deviation on 0..1 values (RGB). */
   readonly std: readonly number[];
 }
 

@@ -1,12 +1,14 @@
 /**
- * The MAKE model: architecture, TypeScript forward pass, ONNX export and bundle
- * writing (docs/MODEL.md). Input: model parameters (trained by tools/train.ts or random
- * for tests). Output: bundle folders the encode stage loads. Errors: invalid sizes throw
- * RangeError; file-system failures propagate from Deno. Nothing here is asynchronous
- * except file writes, so there is nothing to abort.
+ * The MAKE model: architecture, ONNX export, bundle writing and reading, and training
+ * (docs/MODEL.md). Input: model parameters (trained by `deno task train`, or random for
+ * tests) or a catalogue folder to train on. Output: bundle folders the encode stage
+ * loads. Errors: invalid sizes throw RangeError; unreadable catalogues or bundles throw
+ * TypeError/SyntaxError with the file named; file-system errors propagate. Training is
+ * synchronous CPU work between file reads; nothing here takes a signal.
  * @module
  */
 
+export type { Dense } from "./_kernels.ts";
 export {
   DEFAULT_CONFIG,
   type FusionParams,
@@ -16,6 +18,7 @@ export {
   type ModelParams,
   type TextTowerParams,
 } from "./architecture.ts";
+export type { ImageFrontSpec } from "./image_frontend.ts";
 export {
   createTinyBundle,
   TINY_KEYWORDS,
@@ -25,34 +28,22 @@ export {
   type WriteBundleOptions,
   type WrittenManifest,
 } from "./bundle.ts";
-export {
-  type FusionCache,
-  fusionForward,
-  type ImageCache,
-  imageHeadForward,
-  type TextCache,
-  textTowerForward,
-} from "./forward.ts";
-export {
-  FRONTEND_SIZE,
-  imageFrontend,
-  type ImageFrontSpec,
-} from "./image_frontend.ts";
-export {
-  exportFusion,
-  exportImageTower,
-  exportTextTower,
-} from "./onnx_export.ts";
+export { readBundleParams } from "./read_bundle.ts";
 export {
   trainBundle,
   type TrainBundleOptions,
   type TrainBundleReport,
 } from "./train/pipeline.ts";
-export {
-  trainModel,
-  type TrainOptions,
-  type TrainProgress,
-  type TrainReport,
+export type {
+  TrainOptions,
+  TrainProgress,
+  TrainReport,
 } from "./train/trainer.ts";
-export { checkParity, type ParityReport } from "./train/parity.ts";
-export { readBundleParams } from "./read_bundle.ts";
+export type { LossWeights, StepLosses } from "./train/step.ts";
+export type { ParityReport } from "./train/parity.ts";
+export type { CatalogProduct } from "./train/data.ts";
+export type {
+  KeywordTerm,
+  KeywordVocabulary,
+  TextSpec,
+} from "../encode/mod.ts";

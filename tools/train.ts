@@ -31,7 +31,7 @@ function parse() {
     options: {
       products: { type: "string", default: "8000" },
       seed: { type: "string", default: "1" },
-      steps: { type: "string", default: "1500" },
+      steps: { type: "string", default: "1200" },
       batch: { type: "string", default: "256" },
       out: { type: "string", default: "model/default" },
       catalog: { type: "string" },

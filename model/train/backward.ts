@@ -58,15 +58,26 @@ export function zeroGrads(params: ModelParams): Grads {
   };
 }
 
-/** Every (parameter, gradient) array pair that the optimiser updates. */
-export function trainablePairs(
+function dense(p: Dense, g: Dense): [Float32Array, Float32Array][] {
+  return [[p.w, g.w], [p.b, g.b]];
+}
+
+/** The (parameter, gradient) pairs of Modal Adaptation. */
+export function fusionPairs(
   params: ModelParams,
   grads: Grads,
 ): [Float32Array, Float32Array][] {
-  const dense = (p: Dense, g: Dense): [Float32Array, Float32Array][] => [
-    [p.w, g.w],
-    [p.b, g.b],
+  return [
+    ...dense(params.fusion.l1, grads.fusion.l1),
+    ...dense(params.fusion.l2, grads.fusion.l2),
   ];
+}
+
+/** The (parameter, gradient) pairs of the three towers. */
+export function towerPairs(
+  params: ModelParams,
+  grads: Grads,
+): [Float32Array, Float32Array][] {
   const text = (p: TextTowerParams, g: TextTowerParams) => [
     [p.embed, g.embed] as [Float32Array, Float32Array],
     ...dense(p.l1, g.l1),
@@ -78,8 +89,6 @@ export function trainablePairs(
     ...text(params.title, grads.title),
     ...dense(params.image.l1, grads.image.l1),
     ...dense(params.image.l2, grads.image.l2),
-    ...dense(params.fusion.l1, grads.fusion.l1),
-    ...dense(params.fusion.l2, grads.fusion.l2),
   ];
 }
 

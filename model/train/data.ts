@@ -18,8 +18,11 @@ import { FRONTEND_SIZE, imageFrontend } from "../image_frontend.ts";
 
 /** One product of the catalogue. */
 export interface CatalogProduct {
+  /** Product id. */
   readonly id: string;
+  /** Product title. */
   readonly title: string;
+  /** Attributes as strings (type, colour, brand, …). */
   readonly attrs: Readonly<Record<string, string>>;
   /** Absolute or catalogue-relative image path, if any. */
   readonly imagePath?: string;

@@ -26,11 +26,17 @@ export interface ParityInputs {
 
 /** Largest absolute difference per output. */
 export interface ParityReport {
+  /** Query tower embedding. */
   readonly query: number;
+  /** Title tower embedding. */
   readonly title: number;
+  /** Image tower embedding. */
   readonly image: number;
+  /** Fusion vector. */
   readonly vector: number;
+  /** Fusion weights. */
   readonly weights: number;
+  /** Largest of all. */
   readonly max: number;
 }
 

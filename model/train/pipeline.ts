@@ -29,11 +29,17 @@ import { imageSpecOf } from "./data.ts";
 
 /** Options of {@linkcode trainBundle}. */
 export interface TrainBundleOptions {
+  /** Catalogue folder (products.jsonl, splits.json, queries-*.jsonl, images). */
   readonly catalogDir: string;
+  /** Bundle folder to write. */
   readonly outDir: string;
+  /** Model sizes. */
   readonly config: ModelConfig;
+  /** Seed of initialisation and batches. */
   readonly seed: number;
+  /** Version written to the manifest. */
   readonly version: string;
+  /** Training loop options. */
   readonly train: Omit<TrainOptions, "vocabulary" | "seed">;
   /** Extra vocabulary terms (surface forms) beyond attribute values. */
   readonly extraTerms?: readonly KeywordTerm[];
@@ -47,14 +53,23 @@ export interface TrainBundleOptions {
 
 /** What {@linkcode trainBundle} did. */
 export interface TrainBundleReport {
+  /** Products per split used. */
   readonly products: { readonly train: number; readonly val: number };
+  /** Queries per split used. */
   readonly queries: { readonly train: number; readonly val: number };
+  /** Images decoded (train + val). */
   readonly imagesDecoded: number;
+  /** Time to read and decode the catalogue. */
   readonly loadMs: number;
+  /** What the training loop did. */
   readonly train: TrainReport;
+  /** Chosen Keyword Enhancement alpha. */
   readonly alpha: number;
+  /** Validation recall@10 per alpha tried. */
   readonly alphaRecalls: Record<string, number>;
+  /** Number of keyword terms. */
   readonly vocabularySize: number;
+  /** ONNX parity of the written bundle. */
   readonly parity: ParityReport;
 }
 

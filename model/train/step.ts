@@ -28,8 +28,11 @@ import type { MemoryBank } from "./memory_bank.ts";
 
 /** Weights of the auxiliary loss terms (query→product has weight 1). */
 export interface LossWeights {
+  /** Weight of query→title. */
   readonly title: number;
+  /** Weight of query→image. */
   readonly image: number;
+  /** Weight of keywords→product. */
   readonly keyword: number;
 }
 
@@ -49,10 +52,15 @@ export interface StepContext {
 
 /** Loss values of one step. */
 export interface StepLosses {
+  /** Weighted sum. */
   readonly total: number;
+  /** Query→product (with memory bank). */
   readonly product: number;
+  /** Query→title. */
   readonly title: number;
+  /** Query→image. */
   readonly image: number;
+  /** Keyword pseudo query→product. */
   readonly keyword: number;
 }
 

@@ -8,7 +8,7 @@ import type { KeywordVocabulary } from "../../encode/mod.ts";
 import { createRng } from "../_kernels.ts";
 import type { ModelParams } from "../architecture.ts";
 import { Adam, ScalarAdam } from "./adam.ts";
-import { trainablePairs, zeroGrads } from "./backward.ts";
+import { fusionPairs, towerPairs, zeroGrads } from "./backward.ts";
 import { sampleBatch } from "./batch.ts";
 import { featureStats, type ProductSet, type QuerySet } from "./data.ts";
 import { validationRecall } from "./evaluate.ts";
@@ -25,34 +25,49 @@ export interface TrainData {
 
 /** A progress report, after every step. */
 export interface TrainProgress {
+  /** Steps done. */
   readonly step: number;
+  /** Steps in the run. */
   readonly steps: number;
   /** Exponential moving average of the total loss. */
   readonly loss: number;
+  /** Loss parts of the last step. */
   readonly last: StepLosses;
   /** Latest validation recall@10 (without Keyword Enhancement). */
   readonly valRecall: number;
+  /** Current softmax temperature. */
   readonly temperature: number;
+  /** Time since the first step. */
   readonly elapsedMs: number;
+  /** Estimated time left. */
   readonly etaMs: number;
 }
 
 /** Options of {@linkcode trainModel}. */
 export interface TrainOptions {
+  /** Seed of the batch sampler. */
   readonly seed: number;
+  /** Number of optimiser steps. */
   readonly steps: number;
+  /** Shopper queries per batch. */
   readonly batchSize: number;
+  /** Keyword pseudo queries per batch (0 turns the keyword loss off). */
   readonly keywordBatchSize: number;
   /** Peak learning rate. */
   readonly lr: number;
+  /** Learning rate of Modal Adaptation relative to the towers'. @default 1 */
+  readonly fusionLrScale?: number;
   /** Memory bank capacity (product vectors). */
   readonly bankSize: number;
+  /** Weights of the auxiliary losses. */
   readonly weights: LossWeights;
   /** Validate every this many steps (and at the end). */
   readonly evalEvery: number;
+  /** Keyword vocabulary (for validation with enhancement). */
   readonly vocabulary: KeywordVocabulary;
   /** False-negative masking (Keyword Enhancement). @default true */
   readonly maskFalseNegatives?: boolean;
+  /** Called after every step. */
   readonly onProgress?: (progress: TrainProgress) => void;
   /** Clock for timings. @default performance.now */
   readonly now?: () => number;
@@ -60,13 +75,17 @@ export interface TrainOptions {
 
 /** What a run did. */
 export interface TrainReport {
+  /** Validation recall@10 before training. */
   readonly untrainedRecall: number;
+  /** Validation recall@10 after training. */
   readonly finalRecall: number;
+  /** Loss and validation recall at each validation. */
   readonly history: readonly {
     step: number;
     loss: number;
     valRecall: number;
   }[];
+  /** Duration of the loop. */
   readonly elapsedMs: number;
 }
 
@@ -96,7 +115,9 @@ export function trainModel(
     });
   const untrainedRecall = validate();
   const grads = zeroGrads(params);
-  const adam = new Adam(trainablePairs(params, grads), { lr: options.lr });
+  const adam = new Adam(towerPairs(params, grads), { lr: options.lr });
+  const fusionAdam = new Adam(fusionPairs(params, grads), { lr: options.lr });
+  const fusionScale = options.fusionLrScale ?? 1;
   const scaleAdam = new ScalarAdam();
   const rng = createRng(options.seed);
   const ctx = {
@@ -122,6 +143,7 @@ export function trainModel(
     const last = trainStep(ctx, batch);
     const lr = learningRate(step, options);
     adam.step(lr);
+    fusionAdam.step(lr * fusionScale);
     params.logitScale = Math.min(
       MAX_LOGIT_SCALE,
       Math.max(0, scaleAdam.step(params.logitScale, grads.logitScale, lr)),
