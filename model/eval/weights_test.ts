@@ -8,9 +8,9 @@ Deno.test("summariseWeights() averages image weights by catalogue facts", () => 
       '{"id":"c","imageKind":"none","colourInTitle":true,"category":"home"}\n',
   );
   const s = summariseWeights(["a", "b", "c"], [
-    { title: 0.4, image: 0.6 },
-    { title: 0.8, image: 0.2 },
-    { title: 1, image: 0 },
+    { image: 0.6 },
+    { image: 0.2 },
+    { image: 0 },
   ], meta);
   assert.deepEqual(s["with a usable image"], {
     products: 2,
