@@ -8,12 +8,17 @@ import type { KeywordVocabulary } from "../../encode/mod.ts";
 import { createRng } from "../_kernels.ts";
 import type { ModelParams } from "../architecture.ts";
 import { Adam, ScalarAdam } from "./adam.ts";
-import { fusionPairs, towerPairs, zeroGrads } from "./backward.ts";
+import { fusionPairs, type Grads, towerPairs, zeroGrads } from "./backward.ts";
 import { sampleBatch } from "./batch.ts";
 import { featureStats, type ProductSet, type QuerySet } from "./data.ts";
 import { validationRecall } from "./evaluate.ts";
 import { MemoryBank } from "./memory_bank.ts";
-import { type LossWeights, type StepLosses, trainStep } from "./step.ts";
+import {
+  type LossWeights,
+  type StepContext,
+  type StepLosses,
+  trainStep,
+} from "./step.ts";
 
 /** Training and validation tensors. */
 export interface TrainData {
@@ -98,6 +103,48 @@ function learningRate(step: number, options: TrainOptions): number {
   return options.lr * (0.1 + 0.45 * (1 + Math.cos(Math.PI * progress)));
 }
 
+/** Optimisers of one run: towers, Modal Adaptation and the temperature. */
+class Optimisers {
+  readonly #towers: Adam;
+  readonly #fusion: Adam;
+  readonly #scale = new ScalarAdam();
+  readonly #fusionScale: number;
+
+  constructor(params: ModelParams, grads: Grads, options: TrainOptions) {
+    this.#towers = new Adam(towerPairs(params, grads), { lr: options.lr });
+    this.#fusion = new Adam(fusionPairs(params, grads), { lr: options.lr });
+    this.#fusionScale = options.fusionLrScale ?? 1;
+  }
+
+  /** Applies and clears the gradients. */
+  step(params: ModelParams, grads: Grads, lr: number): void {
+    this.#towers.step(lr);
+    this.#fusion.step(lr * this.#fusionScale);
+    params.logitScale = Math.min(
+      MAX_LOGIT_SCALE,
+      Math.max(0, this.#scale.step(params.logitScale, grads.logitScale, lr)),
+    );
+    grads.logitScale = 0;
+  }
+}
+
+function stepContext(
+  params: ModelParams,
+  data: TrainData,
+  options: TrainOptions,
+): StepContext {
+  return {
+    params,
+    grads: zeroGrads(params),
+    products: data.train,
+    queries: data.trainQueries,
+    relevantSets: data.trainQueries.relevant.map((r) => new Set(r)),
+    maskFalseNegatives: options.maskFalseNegatives ?? true,
+    bank: new MemoryBank(options.bankSize, params.config.dims),
+    weights: options.weights,
+  };
+}
+
 /** Trains `params` in place; returns validation figures. */
 export function trainModel(
   params: ModelParams,
@@ -114,41 +161,20 @@ export function trainModel(
       alpha: 0,
     });
   const untrainedRecall = validate();
-  const grads = zeroGrads(params);
-  const adam = new Adam(towerPairs(params, grads), { lr: options.lr });
-  const fusionAdam = new Adam(fusionPairs(params, grads), { lr: options.lr });
-  const fusionScale = options.fusionLrScale ?? 1;
-  const scaleAdam = new ScalarAdam();
+  const ctx = stepContext(params, data, options);
+  const optimisers = new Optimisers(params, ctx.grads, options);
   const rng = createRng(options.seed);
-  const ctx = {
-    params,
-    grads,
-    products: data.train,
-    queries: data.trainQueries,
-    relevantSets: data.trainQueries.relevant.map((r) => new Set(r)),
-    maskFalseNegatives: options.maskFalseNegatives ?? true,
-    bank: new MemoryBank(options.bankSize, params.config.dims),
-    weights: options.weights,
-  };
+  const sample = { ...options, text: params.config.text };
   const history: { step: number; loss: number; valRecall: number }[] = [];
   const start = now();
   let ema = 0;
   let valRecall = untrainedRecall;
   for (let step = 0; step < options.steps; step++) {
-    const batch = sampleBatch(data.train, data.trainQueries, rng, {
-      batchSize: options.batchSize,
-      keywordBatchSize: options.keywordBatchSize,
-      text: params.config.text,
-    });
-    const last = trainStep(ctx, batch);
-    const lr = learningRate(step, options);
-    adam.step(lr);
-    fusionAdam.step(lr * fusionScale);
-    params.logitScale = Math.min(
-      MAX_LOGIT_SCALE,
-      Math.max(0, scaleAdam.step(params.logitScale, grads.logitScale, lr)),
+    const last = trainStep(
+      ctx,
+      sampleBatch(data.train, data.trainQueries, rng, sample),
     );
-    grads.logitScale = 0;
+    optimisers.step(params, ctx.grads, learningRate(step, options));
     ema = step === 0 ? last.total : 0.95 * ema + 0.05 * last.total;
     const done = step + 1;
     if (done % options.evalEvery === 0 || done === options.steps) {
