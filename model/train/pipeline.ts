@@ -22,7 +22,12 @@ import {
 } from "./data.ts";
 import { chooseAlpha } from "./evaluate.ts";
 import { checkParity, type ParityReport } from "./parity.ts";
-import { trainModel, type TrainOptions, type TrainReport } from "./trainer.ts";
+import {
+  type TrainData,
+  trainModel,
+  type TrainOptions,
+  type TrainReport,
+} from "./trainer.ts";
 import { buildVocabulary } from "./vocabulary.ts";
 import { decodeImage } from "../../encode/mod.ts";
 import { imageSpecOf } from "./data.ts";
@@ -73,16 +78,14 @@ export interface TrainBundleReport {
   readonly parity: ParityReport;
 }
 
-/** Trains a bundle from a catalogue folder into `outDir`. */
-export async function trainBundle(
+/** Reads and decodes the train and val splits of a catalogue folder. */
+async function loadSplits(
   options: TrainBundleOptions,
-): Promise<TrainBundleReport> {
-  const log = options.log ?? (() => {});
-  const t0 = performance.now();
-  const all = (await readProducts(options.catalogDir)).map(
-    options.enrich ?? ((p) => p),
-  );
-  const splits = await readSplits(options.catalogDir);
+  log: (line: string) => void,
+): Promise<TrainData> {
+  const dir = options.catalogDir;
+  const all = (await readProducts(dir)).map(options.enrich ?? ((p) => p));
+  const splits = await readSplits(dir);
   const pick = (name: string) => {
     const ids = new Set(splits[name] ?? []);
     return all.filter((p) => ids.has(p.id));
@@ -94,16 +97,27 @@ export async function trainBundle(
     (n) => log(`decoding train images ${n}`),
   );
   const val = await buildProductSet(pick("val"), config);
-  const trainQueries = buildQuerySet(
-    await readQueries(options.catalogDir, "train"),
+  return {
     train,
-    config.text,
-  );
-  const valQueries = buildQuerySet(
-    await readQueries(options.catalogDir, "val"),
+    trainQueries: buildQuerySet(
+      await readQueries(dir, "train"),
+      train,
+      config.text,
+    ),
     val,
-    config.text,
-  );
+    valQueries: buildQuerySet(await readQueries(dir, "val"), val, config.text),
+  };
+}
+
+/** Trains a bundle from a catalogue folder into `outDir`. */
+export async function trainBundle(
+  options: TrainBundleOptions,
+): Promise<TrainBundleReport> {
+  const log = options.log ?? (() => {});
+  const t0 = performance.now();
+  const data = await loadSplits(options, log);
+  const { train, trainQueries, val, valQueries } = data;
+  const { config } = options;
   const loadMs = performance.now() - t0;
   log(
     `loaded ${train.products.length} train / ${val.products.length} val products in ${
@@ -112,7 +126,7 @@ export async function trainBundle(
   );
   const vocabulary = buildVocabulary(train.products, options.extraTerms);
   const params = initParams(config, options.seed);
-  const report = trainModel(params, { train, trainQueries, val, valQueries }, {
+  const report = trainModel(params, data, {
     ...options.train,
     seed: options.seed,
     vocabulary,
