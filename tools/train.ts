@@ -139,15 +139,10 @@ async function main(): Promise<void> {
     },
     log: (line) => write(`\r${line}\n`),
   });
-  const generated = args.catalog === undefined
-    ? { generatedProducts: args.products }
-    : {};
-  const summary = {
-    catalog: catalogDir,
-    ...generated,
-    seed: args.seed,
-    ...report,
-  };
+  // A generated catalogue is named by how to regenerate it, not by its temp path.
+  const catalog = args.catalog ??
+    `generated: --products ${args.products} --seed ${args.seed}`;
+  const summary = { catalog, seed: args.seed, steps: args.steps, ...report };
   await Deno.writeTextFile(
     join(args.out, "training-report.json"),
     JSON.stringify(summary, null, 2) + "\n",
