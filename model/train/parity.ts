@@ -66,25 +66,12 @@ function maxDiff(a: Float32Array | undefined, b: Float32Array): number {
   return max;
 }
 
-/** Compares the bundle in `dir` with `params` on `inputs`. */
-export async function checkParity(
+/** Image tower diff; returns it with the TS image embeddings for the fusion check. */
+async function imageParity(
   dir: string,
   params: ModelParams,
   inputs: ParityInputs,
-): Promise<ParityReport> {
-  ort.env.wasm.numThreads = 1;
-  const { maxTokens } = params.config.text;
-  const d = params.config.dims;
-  const n = inputs.ids.length / maxTokens;
-  const idsTensor = new ort.Tensor("int32", inputs.ids, [n, maxTokens]);
-  const diffs: Record<string, number> = {};
-  for (const tower of ["query", "title"] as const) {
-    const out = await runGraph(join(dir, `${tower}.onnx`), { ids: idsTensor });
-    diffs[tower] = maxDiff(
-      out.embedding,
-      textTowerForward(params[tower], inputs.ids, n).out,
-    );
-  }
+): Promise<{ diff: number; image: Float32Array }> {
   const m = inputs.hasImage.length;
   const side = params.config.image.width;
   const out = await runGraph(join(dir, "image.onnx"), {
@@ -93,34 +80,49 @@ export async function checkParity(
   const feats = new Float32Array(m * FRONTEND_SIZE);
   const size = 3 * side * side;
   for (let i = 0; i < m; i++) {
-    feats.set(
-      imageFrontend(
-        inputs.pixels.subarray(i * size, (i + 1) * size),
-        params.config.image,
-      ),
-      i * FRONTEND_SIZE,
-    );
+    const pixels = inputs.pixels.subarray(i * size, (i + 1) * size);
+    feats.set(imageFrontend(pixels, params.config.image), i * FRONTEND_SIZE);
   }
   const image = imageHeadForward(params.image, feats, m).out;
-  diffs.image = maxDiff(out.embedding, image);
-  const title =
-    textTowerForward(params.title, inputs.ids.subarray(0, m * maxTokens), m)
-      .out;
+  return { diff: maxDiff(out.embedding, image), image };
+}
+
+/**
+ * Compares the bundle in `dir` with `params` on `inputs` (needs at least as many id
+ * rows as images: the first rows' title embeddings feed the fusion check).
+ */
+export async function checkParity(
+  dir: string,
+  params: ModelParams,
+  inputs: ParityInputs,
+): Promise<ParityReport> {
+  ort.env.wasm.numThreads = 1;
+  const { maxTokens } = params.config.text;
+  const n = inputs.ids.length / maxTokens;
+  const idsTensor = new ort.Tensor("int32", inputs.ids, [n, maxTokens]);
+  const text: Record<string, number> = {};
+  for (const tower of ["query", "title"] as const) {
+    const out = await runGraph(join(dir, `${tower}.onnx`), { ids: idsTensor });
+    const ref = textTowerForward(params[tower], inputs.ids, n).out;
+    text[tower] = maxDiff(out.embedding, ref);
+  }
+  const { diff: imageDiff, image } = await imageParity(dir, params, inputs);
+  const m = inputs.hasImage.length;
+  const d = params.config.dims;
+  const titleIds = inputs.ids.subarray(0, m * maxTokens);
+  const title = textTowerForward(params.title, titleIds, m).out;
   const fused = await runGraph(join(dir, "fusion.onnx"), {
     title: new ort.Tensor("float32", title, [m, d]),
     image: new ort.Tensor("float32", image, [m, d]),
     has_image: new ort.Tensor("float32", inputs.hasImage, [m, 1]),
   });
   const ref = fusionForward(params.fusion, title, image, inputs.hasImage, m);
-  diffs.vector = maxDiff(fused.vector, ref.vector);
-  diffs.weights = maxDiff(fused.weights, ref.weights);
-  const values = Object.values(diffs);
-  return {
-    query: diffs.query ?? Infinity,
-    title: diffs.title ?? Infinity,
-    image: diffs.image ?? Infinity,
-    vector: diffs.vector ?? Infinity,
-    weights: diffs.weights ?? Infinity,
-    max: Math.max(...values),
+  const report = {
+    query: text.query ?? Infinity,
+    title: text.title ?? Infinity,
+    image: imageDiff,
+    vector: maxDiff(fused.vector, ref.vector),
+    weights: maxDiff(fused.weights, ref.weights),
   };
+  return { ...report, max: Math.max(...Object.values(report)) };
 }
