@@ -139,6 +139,7 @@ process.stdout.write(
   [
     `model ${model.name} ${model.version} (${model.dir}), KE alpha ${model.alpha}, device ${report.device}`,
     `${report.products} products (${report.productsWithImage} with a usable image), ${report.queries} queries`,
+    `index: ${JSON.stringify(report.index)}`,
     `images skipped: ${JSON.stringify(report.imagesSkipped)}; timings ms: ${
       JSON.stringify(report.timingsMs)
     }`,

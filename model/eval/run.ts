@@ -77,6 +77,8 @@ export interface EvalReport {
   readonly results: SystemResult[];
   /** Mean Modal Adaptation image weight of the main bundle, by product group. */
   readonly modalWeights: Record<string, WeightGroup>;
+  /** Settings of the USearch indexes searched (the index stage's defaults). */
+  readonly index: Readonly<Record<string, unknown>>;
   /** Wall time of each phase. */
   readonly timingsMs: Record<string, number>;
   /** Warn/error lines logged by the served app (first 100). */
@@ -248,6 +250,7 @@ export async function runEvaluation(o: RunOptions): Promise<EvalReport> {
       e.map((x) => x.weights),
       o.meta ?? new Map(),
     ),
+    index: { ...make.options },
     timingsMs: t.timings,
     warnings,
   };
