@@ -3,6 +3,7 @@
  * deliver, committed offset; from these, lag.
  * @module
  */
+import type { MessagePosition } from "../types.ts";
 import type { PartitionLag } from "./event_source.ts";
 
 interface Entry {
@@ -78,6 +79,33 @@ export class PartitionTracker {
     e.low = BigInt(info.low);
     const committed = BigInt(info.committed);
     if (committed >= 0n) e.committed = committed;
+  }
+
+  /**
+   * Offsets to commit for `positions`: the highest position + 1 per partition this
+   * consumer owns; positions of other topics or partitions come back as `skipped`.
+   */
+  toCommit(positions: readonly MessagePosition[]): {
+    offsets: { partition: number; offset: string }[];
+    skipped: MessagePosition[];
+  } {
+    const latest = new Map<number, bigint>();
+    const skipped: MessagePosition[] = [];
+    for (const pos of positions) {
+      if (pos.topic !== this.topic || !this.isAssigned(pos.partition)) {
+        skipped.push(pos);
+        continue;
+      }
+      const next = BigInt(pos.offset) + 1n;
+      if (next > (latest.get(pos.partition) ?? -1n)) {
+        latest.set(pos.partition, next);
+      }
+    }
+    const offsets = [...latest].map(([partition, next]) => ({
+      partition,
+      offset: next.toString(),
+    }));
+    return { offsets, skipped };
   }
 
   /** Assigned partitions (ascending). */

@@ -42,3 +42,23 @@ Deno.test("PartitionTracker reports unknown lag as null", () => {
   t.assign([0]);
   assert.equal(t.lag()[0]?.lag, null);
 });
+
+Deno.test("PartitionTracker toCommit() keeps the highest owned position per partition", () => {
+  const t = new PartitionTracker("products");
+  t.assign([0, 1]);
+  const { offsets, skipped } = t.toCommit([
+    { topic: "products", partition: 0, offset: "9" },
+    { topic: "products", partition: 0, offset: "3" },
+    { topic: "products", partition: 1, offset: "4" },
+    { topic: "products", partition: 2, offset: "8" },
+    { topic: "other", partition: 0, offset: "1" },
+  ]);
+  assert.deepEqual(offsets, [{ partition: 0, offset: "10" }, {
+    partition: 1,
+    offset: "5",
+  }]);
+  assert.deepEqual(skipped.map((p) => `${p.topic}/${p.partition}`), [
+    "products/2",
+    "other/0",
+  ]);
+});

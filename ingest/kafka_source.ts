@@ -250,33 +250,20 @@ class KafkaSourceImpl implements KafkaSource {
   }
 
   async commit(positions: readonly MessagePosition[]): Promise<void> {
-    const latest = new Map<number, bigint>();
-    for (const pos of positions) {
-      if (
-        pos.topic !== this.#options.topic ||
-        !this.#tracker.isAssigned(pos.partition)
-      ) {
-        this.#log.info("kafka_commit_skipped", { ...pos, why: "not assigned" });
-        continue;
-      }
-      const next = BigInt(pos.offset) + 1n;
-      if (next > (latest.get(pos.partition) ?? -1n)) {
-        latest.set(pos.partition, next);
-      }
+    const { offsets, skipped } = this.#tracker.toCommit(positions);
+    for (const pos of skipped) {
+      this.#log.info("kafka_commit_skipped", { ...pos, why: "not assigned" });
     }
-    if (latest.size === 0) return;
-    const offsets = [...latest].map(([partition, next]) => ({
-      topic: this.#options.topic,
-      partition,
-      offset: next.toString(),
-    }));
+    if (offsets.length === 0) return;
+    const topic = this.#options.topic;
     try {
-      await this.#consumer.commitOffsets(offsets);
+      await this.#consumer.commitOffsets(offsets.map((o) => ({ topic, ...o })));
     } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
       throw new SourceError(
-        `Cannot commit offsets ${JSON.stringify(offsets)}: ${
-          err instanceof Error ? err.message : String(err)
-        }`,
+        `Cannot commit offsets ${
+          JSON.stringify(offsets)
+        } of "${topic}": ${detail}`,
         { cause: err, retryable: true },
       );
     }
