@@ -12,11 +12,11 @@ import {
   type Event,
   getJson,
   produce,
-  rng,
   waitCount,
   waitJoined,
   waitReady,
-} from "./fault_trial.ts";
+} from "./_fault_helpers.ts";
+import { rng } from "./fault_trial.ts";
 
 /** Figures of one recovery. */
 export interface RecoveryResult {

@@ -6,11 +6,19 @@
  * the live products with their latest titles.
  * @module
  */
-import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { listSnapshots, verifySnapshot } from "../index/mod.ts";
 import { type ServiceChild, spawnService } from "./_fault_child.ts";
+import {
+  childEnv,
+  type Event,
+  getJson,
+  produce,
+  waitCount,
+  waitJoined,
+  waitReady,
+} from "./_fault_helpers.ts";
 
 /** What happens to the data dir between the kill and the restart. */
 export type FaultMode = "kill" | "corrupt-newest" | "wipe-snapshots";
@@ -45,8 +53,6 @@ export interface KillTrialResult {
   readonly caughtUpAfterMs: number;
   readonly problems: readonly string[];
 }
-
-export type Event = { key: string; value: string | null };
 
 /** A seeded PRNG (mulberry32). */
 export function rng(seed: number): () => number {
@@ -177,53 +183,6 @@ export async function runKillTrial(
   }
 }
 
-export function childEnv(
-  brokers: readonly string[],
-  topic: string,
-  group: string,
-  dataDir: string,
-  random: () => number,
-): Record<string, string> {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return {
-    KAFKA_BROKERS: brokers.join(","),
-    KAFKA_TOPIC: topic,
-    KAFKA_DLQ_TOPIC: `${topic}.dlq`,
-    KAFKA_GROUP: group,
-    KAFKA_SESSION_TIMEOUT_MS: "6000",
-    KAFKA_HEARTBEAT_INTERVAL_MS: "1000",
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    // Random checkpoint cadence, so kills land before, during and after snapshots.
-    SNAPSHOT_EVERY_EVENTS: String(50 + Math.floor(random() * 300)),
-    SNAPSHOT_INTERVAL_MS: String(200 + Math.floor(random() * 800)),
-    ENCODE_MAX_WAIT_MS: "10",
-    LOG_LEVEL: "info",
-  };
-}
-
-/** Sends events in small chunks with short random pauses, like a live stream. */
-export async function produce(
-  producer: ReturnType<Kafka["producer"]>,
-  topic: string,
-  events: Event[],
-  random: () => number,
-): Promise<void> {
-  for (let i = 0; i < events.length; i += 10) {
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: events.slice(i, i + 10).map((e) => ({
-        key: e.key,
-        value: e.value === null ? null : Buffer.from(e.value),
-      })),
-    });
-    await new Promise((r) => setTimeout(r, 5 + Math.floor(random() * 20)));
-  }
-}
-
 async function committed(
   kafka: Kafka,
   groupId: string,
@@ -287,69 +246,6 @@ function coverage(
       }`,
     ]
   );
-}
-
-interface StatsBody {
-  readonly indexed: number;
-  readonly consumer: {
-    readonly state: string;
-    readonly lag: number;
-    readonly partitions: readonly unknown[];
-  };
-}
-
-export async function getJson<T>(
-  url: string,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(url);
-  return { status: res.status, body: await res.json() as T };
-}
-
-export async function waitReady(
-  child: ServiceChild,
-  since: number,
-): Promise<number> {
-  while (
-    (await fetch(`${child.url}/readyz`).then(async (r) => {
-      await r.body?.cancel();
-      return r.status;
-    })) !== 200
-  ) {
-    if (Date.now() - since > 120_000) throw new Error("Not ready after 120 s");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return Date.now() - since;
-}
-
-/** Waits until the consumer has joined its group and owns partitions. */
-export async function waitJoined(child: ServiceChild): Promise<void> {
-  const started = Date.now();
-  while (Date.now() - started < 60_000) {
-    const { body } = await getJson<StatsBody>(`${child.url}/stats`);
-    if (body.consumer.partitions.length > 0) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error("The consumer did not join its group within 60 s");
-}
-
-/** Waits until the consumer has no lag and the index holds `count` products. */
-export async function waitCount(
-  child: ServiceChild,
-  count: number,
-  since: number,
-) {
-  while (true) {
-    const { body } = await getJson<StatsBody>(`${child.url}/stats`);
-    const consumer = body.consumer;
-    if (
-      body.indexed === count && consumer.state === "connected" &&
-      consumer.partitions.length > 0 && consumer.lag === 0
-    ) return Date.now() - since;
-    if (Date.now() - since > 120_000) {
-      throw new Error(`Not caught up after 120 s: ${JSON.stringify(body)}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** Looks up every id of the pool: live ones must hold their latest title. */
