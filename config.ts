@@ -103,12 +103,19 @@ export interface HttpConfig {
 
 /** The whole resolved configuration. */
 export interface Config {
+  /** Kafka connection, topics and consumer tuning. */
   readonly kafka: KafkaConfig;
+  /** Image fetching and decoding limits. */
   readonly images: ImageConfig;
+  /** Model bundle, device and batching. */
   readonly encoder: EncoderConfig;
+  /** Vector index parameters. */
   readonly index: IndexConfig;
+  /** When snapshots are taken and how many are kept. */
   readonly snapshots: SnapshotConfig;
+  /** When the index is rebuilt without stale slots. */
   readonly compaction: CompactionConfig;
+  /** HTTP listener and admin token. */
   readonly http: HttpConfig;
   /** Where snapshots and the embedded broker's data live. @default "data" */
   readonly dataDir: string;
@@ -118,8 +125,11 @@ export interface Config {
 
 /** One documented environment variable. */
 export interface EnvVar {
+  /** Variable name. */
   readonly name: string;
+  /** Default, as documented. */
   readonly default: string;
+  /** One-line meaning. */
   readonly help: string;
 }
 

@@ -16,10 +16,14 @@ export type Stage =
 
 /** Base class of all domain errors. */
 export class PipelineError extends Error {
+  /** Error class name. */
   override name = "PipelineError";
+  /** The stage that failed. */
   readonly stage: Stage;
+  /** Whether trying again later may succeed. */
   readonly retryable: boolean;
 
+  /** Creates the error; pass `cause` when wrapping another error. */
   constructor(
     message: string,
     options: { stage: Stage; retryable?: boolean; cause?: unknown },
@@ -32,9 +36,12 @@ export class PipelineError extends Error {
 
 /** Invalid configuration; lists every problem found. */
 export class ConfigError extends PipelineError {
+  /** Error class name. */
   override name = "ConfigError";
+  /** Every problem found, one sentence each. */
   readonly problems: readonly string[];
 
+  /** Creates the error; pass `cause` when wrapping another error. */
   constructor(problems: readonly string[]) {
     super(
       `Cannot start: invalid configuration:\n  - ${problems.join("\n  - ")}`,
@@ -48,7 +55,9 @@ export class ConfigError extends PipelineError {
 
 /** The event source (Kafka) failed. */
 export class SourceError extends PipelineError {
+  /** Error class name. */
   override name = "SourceError";
+  /** Creates the error; pass `cause` when wrapping another error. */
   constructor(
     message: string,
     options: { retryable?: boolean; cause?: unknown } = {},
@@ -59,7 +68,9 @@ export class SourceError extends PipelineError {
 
 /** Decoding failed in a way that is not a per-image skip (e.g. a codec failed to load). */
 export class DecodeError extends PipelineError {
+  /** Error class name. */
   override name = "DecodeError";
+  /** Creates the error; pass `cause` when wrapping another error. */
   constructor(
     message: string,
     options: { retryable?: boolean; cause?: unknown } = {},
@@ -70,7 +81,9 @@ export class DecodeError extends PipelineError {
 
 /** The model bundle could not be loaded or an encoder failed. */
 export class EncodeError extends PipelineError {
+  /** Error class name. */
   override name = "EncodeError";
+  /** Creates the error; pass `cause` when wrapping another error. */
   constructor(
     message: string,
     options: { retryable?: boolean; cause?: unknown } = {},
@@ -81,7 +94,9 @@ export class EncodeError extends PipelineError {
 
 /** The vector index failed (bad snapshot, dimension mismatch, …). */
 export class IndexError extends PipelineError {
+  /** Error class name. */
   override name = "IndexError";
+  /** Creates the error; pass `cause` when wrapping another error. */
   constructor(
     message: string,
     options: { retryable?: boolean; cause?: unknown } = {},

@@ -12,9 +12,13 @@ export type LogFields = Readonly<Record<string, unknown>>;
 
 /** Injected logger; stages get a child with their `stage` field set. */
 export interface Logger {
+  /** Detail useful when debugging; off by default. */
   debug(event: string, fields?: LogFields): void;
+  /** Normal operation worth recording. */
   info(event: string, fields?: LogFields): void;
+  /** Something went wrong with one item; the service goes on. */
   warn(event: string, fields?: LogFields): void;
+  /** Something went wrong that needs attention. */
   error(event: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line. */
   child(fields: LogFields): Logger;

@@ -9,21 +9,27 @@ export type Labels = Readonly<Record<string, string>>;
 
 /** A monotonically increasing count. */
 export interface Counter {
+  /** Adds `by` (default 1) to the series of `labels`. */
   inc(labels?: Labels, by?: number): void;
+  /** Current value of the series of `labels` (0 when unseen). */
   get(labels?: Labels): number;
 }
 
 /** A value that goes up and down. */
 export interface Gauge {
+  /** Sets the series of `labels` to `value`. */
   set(value: number, labels?: Labels): void;
+  /** Current value of the series of `labels` (0 when unseen). */
   get(labels?: Labels): number;
 }
 
 /** Observations bucketed by upper bound; also keeps sum and count. */
 export interface Histogram {
+  /** Records one observation. */
   observe(value: number, labels?: Labels): void;
   /** Approximate quantile (0..1) from the buckets, or NaN without observations. */
   quantile(q: number, labels?: Labels): number;
+  /** Observations recorded so far. */
   count(labels?: Labels): number;
 }
 

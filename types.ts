@@ -17,10 +17,15 @@ export type Attrs = Readonly<Record<string, AttrValue>>;
 
 /** A product to insert or replace. */
 export interface ProductUpsert {
+  /** Discriminant. */
   readonly op: "upsert";
+  /** Product id; equals the message key. */
   readonly id: string;
+  /** Non-empty product title. */
   readonly title: string;
+  /** Where the product image is, if it has one. */
   readonly image?: ImageRef;
+  /** Attributes ({} when the event has none). */
   readonly attrs: Attrs;
   /** Monotonic per-product version; an event older than the stored one is ignored. */
   readonly version?: number;
@@ -28,8 +33,11 @@ export interface ProductUpsert {
 
 /** A product to remove. A Kafka tombstone (null value) becomes one of these. */
 export interface ProductDelete {
+  /** Discriminant. */
   readonly op: "delete";
+  /** Product id; equals the message key. */
   readonly id: string;
+  /** Version of the delete; a later upsert at or below it is ignored. */
   readonly version?: number;
 }
 
@@ -38,15 +46,21 @@ export type ProductEvent = ProductUpsert | ProductDelete;
 
 /** Where a message sits in the log; offsets are decimal strings as Kafka gives them. */
 export interface MessagePosition {
+  /** Topic name. */
   readonly topic: string;
+  /** Partition number. */
   readonly partition: number;
+  /** Offset within the partition, as a decimal string. */
   readonly offset: string;
 }
 
 /** One raw message from an event source. */
 export interface SourceMessage extends MessagePosition {
+  /** Message key bytes (the product id), or null. */
   readonly key: Uint8Array | null;
+  /** Message value bytes, or null for a tombstone. */
   readonly value: Uint8Array | null;
+  /** Message headers, decoded as UTF-8. */
   readonly headers: Readonly<Record<string, string>>;
   /** Broker timestamp of the message, ms since epoch. */
   readonly timestampMs: number;
@@ -54,16 +68,23 @@ export interface SourceMessage extends MessagePosition {
 
 /** Per-product modality weights produced by Modal Adaptation; they sum to 1. */
 export interface ModalityWeights {
+  /** Weight of the title embedding, 0..1. */
   readonly title: number;
+  /** Weight of the image embedding, 0..1; exactly 0 when the product has no usable image. */
   readonly image: number;
 }
 
 /** What the index keeps beside each vector. */
 export interface ProductRecord {
+  /** Product id (the Kafka key). */
   readonly id: string;
+  /** Product title as received. */
   readonly title: string;
+  /** Attributes as received; filters match them. */
   readonly attrs: Attrs;
+  /** Version of the event that produced this record (0 when the event had none). */
   readonly version: number;
+  /** Modal Adaptation weights used for this product's vector. */
   readonly weights: ModalityWeights;
   /** Why the image did not contribute, if it did not (e.g. "fetch_failed"). */
   readonly imageSkipped?: string;
@@ -75,7 +96,9 @@ export interface ProductRecord {
 
 /** A decoded image, resized and normalised as the model bundle asks: CHW float32. */
 export interface ImageTensor {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
   /** Length 3 × width × height, channel-major (NCHW without N). */
   readonly data: Float32Array;
@@ -83,13 +106,18 @@ export interface ImageTensor {
 
 /** An equality filter on one attribute. */
 export interface AttrFilter {
+  /** Attribute name. */
   readonly attr: string;
+  /** Value the attribute must equal, compared as a string. */
   readonly value: string;
 }
 
 /** One search result. */
 export interface SearchHit {
+  /** Product id. */
   readonly id: string;
+  /** Cosine similarity to the query; higher is better. */
   readonly score: number;
+  /** The stored product. */
   readonly record: ProductRecord;
 }
