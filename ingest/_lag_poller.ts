@@ -46,12 +46,16 @@ export class LagPoller {
   /** One refresh now (also used by tests). */
   async refresh(): Promise<void> {
     const topic = this.#tracker.topic;
+    // One request at a time: right after connect, concurrent kafkajs admin calls can
+    // fail with "No brokers in the broker pool".
     const [watermarks, groups] = await withTimeout(10_000, async () => {
       await this.#admin.connect(); // a no-op while connected
-      return await Promise.all([
-        this.#admin.fetchTopicOffsets(topic),
-        this.#admin.fetchOffsets({ groupId: this.#groupId, topics: [topic] }),
-      ]);
+      const watermarks = await this.#admin.fetchTopicOffsets(topic);
+      const groups = await this.#admin.fetchOffsets({
+        groupId: this.#groupId,
+        topics: [topic],
+      });
+      return [watermarks, groups] as const;
     });
     const committed = new Map(
       (groups[0]?.partitions ?? []).map((p) => [p.partition, p.offset]),

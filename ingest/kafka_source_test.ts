@@ -69,6 +69,7 @@ Deno.test("createKafkaSource() bounds its buffer and keeps its group membership 
   const mid = source.status();
   assert.equal(maxBuffered, 20);
   assert.equal(mid.state, "connected");
+  assert.equal(mid.lastError, null);
   assert.equal(mid.rebalances, 1);
   assert.equal(mid.partitions[0]?.highWatermark, "400");
   const got = await take(source, 400);
