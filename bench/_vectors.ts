@@ -54,8 +54,9 @@ export function clusteredVectors(
   return Array.from({ length: n }, () => {
     const c = centres[Math.floor(rand() * k)]!;
     const v = new Float32Array(dims);
+    // Noise of expected norm `spread` around a unit centre.
     const scale = spread / Math.sqrt(dims);
-    for (let i = 0; i < dims; i++) v[i] = c[i]! + gaussian(rand) * scale * 3;
+    for (let i = 0; i < dims; i++) v[i] = c[i]! + gaussian(rand) * scale;
     return normalise(v);
   });
 }

@@ -49,8 +49,13 @@ export interface IngestStageOptions {
   readonly env?: Record<string, string>;
   readonly freshnessSeconds: number;
   readonly soakSeconds: number;
-  /** Fraction of the measured max rate used for freshness and the soak. @default 0.5 */
+  /** Fraction of the max rate used for freshness and the soak. @default 0.5 */
   readonly rateFraction?: number;
+  /**
+   * Max sustained rate measured elsewhere in the run (the pipeline A/B median), used
+   * instead of this stage's single backlog run, which a noisy moment can inflate.
+   */
+  readonly maxRatePerS?: number;
   readonly progress: (line: string) => void;
 }
 
@@ -104,10 +109,8 @@ export async function runIngestStage(
       service,
       catalog.events.map((e) => String(e.id)),
     );
-    const rate = Math.max(
-      1,
-      Math.round(pipelinePerS * (options.rateFraction ?? 0.5)),
-    );
+    const max = Math.min(pipelinePerS, options.maxRatePerS ?? Infinity);
+    const rate = Math.max(1, Math.round(max * (options.rateFraction ?? 0.5)));
     options.progress(
       `ingest: freshness at ${rate}/s for ${options.freshnessSeconds} s`,
     );

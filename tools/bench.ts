@@ -144,6 +144,9 @@ async function run(options: BenchOptions): Promise<BenchResults> {
       brokers: await brokers(stack),
       freshnessSeconds: options.freshnessSeconds,
       soakSeconds: options.soakSeconds,
+      ...(shippedMedian(results)
+        ? { maxRatePerS: shippedMedian(results) }
+        : {}),
       progress,
     });
   }
@@ -162,6 +165,15 @@ async function run(options: BenchOptions): Promise<BenchResults> {
   if (has("search")) results.search = await searchStage(options, bundle, big);
   results.seconds = round((performance.now() - t0) / 1000, 1);
   return results;
+}
+
+/** Median events/s of the shipped pipeline variant in the A/B stage, if it ran. */
+function shippedMedian(results: BenchResults): number | undefined {
+  const v = results.pipeline?.variants.find((v) => v.name.includes("shipped"));
+  if (!v || v.eventsPerS.length === 0) return undefined;
+  return [...v.eventsPerS].sort((a, b) =>
+    a - b
+  )[Math.floor(v.eventsPerS.length / 2)];
 }
 
 /** Decode alone and encoder alone (batch 32) over the catalogue, one pass each. */
