@@ -1,7 +1,8 @@
 /**
  * `deno task ingest`: the product indexer and search service. Reads its configuration
  * from the environment (see README), runs until SIGINT/SIGTERM, then shuts down
- * gracefully. Exits 2 on a configuration error, 1 when the pipeline fails.
+ * gracefully. Exits 2 on a configuration error (including a data dir it may not write or
+ * an HTTP port already in use), 1 when start-up or the pipeline fails.
  * @module
  */
 import { loadConfig, redactConfig } from "./config.ts";
@@ -32,11 +33,26 @@ async function main(): Promise<number> {
     });
     return 2;
   }
+  // Checked before the broker starts, so a busy port fails in a second, not after it.
+  const busy = portInUse(config.http.host, config.http.port);
+  if (busy) {
+    log.error("config_invalid", {
+      problems: [busy],
+      hint: "set PORT (or HOST)",
+    });
+    return 2;
+  }
   const shutdown = new AbortController();
   const onSignal = () => shutdown.abort();
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
-  const service = await startService(config, { log });
+  let service;
+  try {
+    service = await startService(config, { log });
+  } catch (err) {
+    log.error("startup_failed", { error: err });
+    return 1;
+  }
   const stopped = new Promise<void>((resolve) =>
     shutdown.signal.addEventListener("abort", () => resolve())
   );
@@ -63,6 +79,20 @@ function deniedPaths(dataDir: string): string[] {
     }
   }
   return problems;
+}
+
+/** A problem sentence when `host:port` cannot be bound, else null. */
+function portInUse(hostname: string, port: number): string | null {
+  if (port === 0) return null;
+  try {
+    Deno.listen({ hostname, port }).close();
+    return null;
+  } catch (err) {
+    if (err instanceof Deno.errors.AddrInUse) {
+      return `Cannot listen on ${hostname}:${port}: the address is already in use`;
+    }
+    return `Cannot listen on ${hostname}:${port}: ${String(err)}`;
+  }
 }
 
 if (import.meta.main) Deno.exit(await main());
