@@ -58,7 +58,9 @@ export async function ensureTopic(
   try {
     const info = await withTimeout(options.timeoutMs ?? 60_000, async () => {
       await admin.connect();
-      const created = await admin.createTopics({
+      // Creating an existing topic works but makes kafkajs log an error line: look first.
+      const exists = (await admin.listTopics()).includes(topic);
+      const created = !exists && await admin.createTopics({
         waitForLeaders: true,
         topics: [{
           topic,
