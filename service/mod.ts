@@ -7,6 +7,7 @@
  */
 export { type Service, type ServiceOptions, startService } from "./start.ts";
 export { type Replica, type ReplicaOptions, startReplica } from "./replica.ts";
+export { type Fanout, type FanoutOptions, startFanout } from "./fanout.ts";
 export type { AutoCompactOptions, ReindexState, Swaps } from "./swaps.ts";
 export type { ReindexResult } from "./reindex.ts";
 export type { Generation, Generations } from "./generations.ts";

@@ -5,6 +5,8 @@
  * live product with its latest title — nothing is lost in the rebalance.
  */
 import assert from "node:assert/strict";
+import { createMemoryLogger } from "../log.ts";
+import { startFanout } from "../service/mod.ts";
 import {
   newPlace,
   produceEvents,
@@ -62,6 +64,24 @@ Deno.test("scale-out: 2 processes split 2 partitions; one stops and nothing is l
       "both shards hold products",
     );
     assert.ok(ids(b).every((id) => !shardA.has(id)), "shards are disjoint");
+    await using fanout = await startFanout({
+      shards: [a.service.url, b.service.url],
+      port: 0,
+      log: createMemoryLogger(),
+    });
+    const res = await fetch(`${fanout.url}/search?q=wool+scarf&k=30`);
+    const merged = await res.json();
+    assert.equal(res.status, 200);
+    assert.equal(merged.index.size, 400);
+    assert.equal(merged.hits.length, 30);
+    const fromB = merged.hits.filter((h: { id: string }) => !shardA.has(h.id));
+    assert.ok(fromB.length > 0 && fromB.length < 30, "hits from both shards");
+    const scores = merged.hits.map((h: { score: number }) => h.score);
+    assert.deepEqual(scores, [...scores].sort((x, y) => y - x));
+    for (const id of [ids(a)[0], ids(b)[0]]) {
+      const one = await fetch(`${fanout.url}/products/${id}`);
+      assert.equal((await one.json()).id, id);
+    }
 
     await b.service.stop();
     await produceEvents(a.brokers, a.topic, [
