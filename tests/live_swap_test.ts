@@ -142,9 +142,13 @@ Deno.test("live swap: 0 failed or empty searches through compactions and model u
     assert.ok(tally.ok > 50, `only ${tally.ok} searches ran`);
     assert.ok(swaps(t, "compact_auto") >= 4);
     assert.equal(swaps(t, "model_upgrade"), 2);
+    const last = products(400, 6);
     await waitFor(
-      () => t.service.holder.current?.get("s0")?.title.endsWith("r6") === true,
-      "round 6 applied",
+      () =>
+        last.every((p) =>
+          t.service.holder.current?.get(p.id)?.title === p.title
+        ),
+      "round 6 applied on every partition",
     );
     const ids = [...t.service.holder.current!.ids()].sort();
     assert.deepEqual(ids, products(400, 0).map((p) => p.id).sort());
