@@ -98,10 +98,17 @@ export function enhancedQueries(
 export function recallAtK(
   queryVecs: Float32Array,
   productVecs: Float32Array,
-  relevant: readonly (readonly number[])[],
-  dims: number,
-  k = 10,
+  options: {
+    /** Per query: relevant product rows. */
+    readonly relevant: readonly (readonly number[])[];
+    /** Vector length. */
+    readonly dims: number;
+    /** Cut-off. @default 10 */
+    readonly k?: number;
+  },
 ): number {
+  const { relevant, dims } = options;
+  const k = options.k ?? 10;
   const n = productVecs.length / dims;
   const scores = new Float32Array(n);
   let total = 0;
@@ -150,7 +157,10 @@ export function validationRecall(
     options.vocabulary,
     options.alpha,
   );
-  return recallAtK(queryVecs, productVecs, queries.relevant, p.config.dims);
+  return recallAtK(queryVecs, productVecs, {
+    relevant: queries.relevant,
+    dims: p.config.dims,
+  });
 }
 
 /** The alpha among `candidates` with the best validation recall@10 (ties: smaller). */
@@ -165,7 +175,10 @@ export function chooseAlpha(
   let best = { alpha: 0, recall: -1 };
   for (const alpha of options.candidates) {
     const q = enhancedQueries(p, queries, options.vocabulary, alpha);
-    const recall = recallAtK(q, productVecs, queries.relevant, p.config.dims);
+    const recall = recallAtK(q, productVecs, {
+      relevant: queries.relevant,
+      dims: p.config.dims,
+    });
     recalls[String(alpha)] = recall;
     if (recall > best.recall + 1e-9) best = { alpha, recall };
   }
