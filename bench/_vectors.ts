@@ -34,7 +34,10 @@ export interface VectorOptions {
   readonly seed: number;
   /** Cluster centres. @default n / 50 */
   readonly clusters?: number;
-  /** Noise around a centre, relative to unit length. @default 0.5 */
+  /**
+   * Expected norm of the noise around a unit centre. @default 1 (as far from the centre as
+   * the centre is from the origin: hard enough that HNSW settings show in recall)
+   */
   readonly spread?: number;
 }
 
@@ -46,7 +49,7 @@ export function clusteredVectors(
 ): Float32Array[] {
   const rand = prng(options.seed);
   const k = Math.max(1, options.clusters ?? Math.ceil(n / 50));
-  const spread = options.spread ?? 0.5;
+  const spread = options.spread ?? 1;
   const centres = Array.from(
     { length: k },
     () => normalise(Float32Array.from({ length: dims }, () => gaussian(rand))),
