@@ -15,9 +15,12 @@ import {
   MAX_K,
   normaliseInto,
 } from "./_validate.ts";
+import { lexicalTokens } from "./lexical_tokens.ts";
 import type {
   IndexKind,
   IndexStats,
+  LexicalHit,
+  LexicalSearchOptions,
   ResolvedIndexOptions,
   SearchOptions,
   UpsertItem,
@@ -148,6 +151,26 @@ export abstract class BaseIndex implements VectorIndex {
       normaliseInto("search", v, dims, queries, i * dims)
     );
     return this.searchManyNormalised(queries, k, filters ?? NO_FILTERS);
+  }
+
+  searchLexical(text: string, options: LexicalSearchOptions): LexicalHit[] {
+    this.#alive("search");
+    if (typeof text !== "string") {
+      throw new TypeError("Cannot search: text must be a string");
+    }
+    const { k, filters = NO_FILTERS } = checkSearchOptions(options);
+    const store = this.store;
+    const found = store.lexical.search(lexicalTokens(text), {
+      k,
+      accept: filters.length === 0
+        ? (row) => store.record(row) !== undefined
+        : (row) => store.matches(row, filters),
+    });
+    return found.rows.map((row, i) => {
+      const record = store.record(row) as ProductRecord;
+      const score = found.scores[i] as number;
+      return { id: record.id, score, match: score / found.bound, record };
+    });
   }
 
   /** Searches normalised queries packed in one matrix; subclasses may batch it. */

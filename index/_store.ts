@@ -7,12 +7,17 @@
  */
 
 import type { AttrFilter, ProductRecord } from "../types.ts";
+import { LexicalIndex } from "./_lexical_index.ts";
+import { filterValueKey } from "./lexical_tokens.ts";
 
 const SEP = "\u0000";
 
-/** The posting-list key of an attribute value; values compare as strings. */
+/**
+ * The posting-list key of an attribute value; values compare as strings, case- and
+ * width-insensitively (see {@linkcode filterValueKey}).
+ */
 export function postingKey(attr: string, value: unknown): string {
-  return attr + SEP + String(value);
+  return attr + SEP + filterValueKey(value);
 }
 
 /** Record and vector storage shared by both index implementations. */
@@ -23,6 +28,8 @@ export class RowStore {
   #byId = new Map<string, number>();
   #postings = new Map<string, Set<number>>();
   #rows = 0;
+  /** BM25 postings of every live row's title and attribute values. */
+  readonly lexical: LexicalIndex = new LexicalIndex();
 
   constructor(dims: number, initialCapacity: number) {
     this.dims = dims;
@@ -110,6 +117,7 @@ export class RowStore {
       if (set === undefined) this.#postings.set(key, set = new Set());
       set.add(row);
     }
+    this.lexical.add(row, record);
     return { row, replaced: old ?? -1 };
   }
 
@@ -151,6 +159,7 @@ export class RowStore {
       set?.delete(row);
       if (set?.size === 0) this.#postings.delete(key);
     }
+    this.lexical.remove(row, record);
     return true;
   }
 
@@ -171,7 +180,11 @@ export class RowStore {
     if (record === undefined) return false;
     for (const f of filters) {
       const value = record.attrs[f.attr];
-      if (value === undefined || String(value) !== f.value) return false;
+      if (
+        value === undefined || filterValueKey(value) !== filterValueKey(f.value)
+      ) {
+        return false;
+      }
     }
     return true;
   }

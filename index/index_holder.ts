@@ -6,7 +6,12 @@
 import { IndexError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { ProductRecord, SearchHit } from "../types.ts";
-import type { SearchOptions, VectorIndex } from "./vector_index.ts";
+import type {
+  LexicalHit,
+  LexicalSearchOptions,
+  SearchOptions,
+  VectorIndex,
+} from "./vector_index.ts";
 
 /** A counted hold on one index; release it with `using` or `[Symbol.dispose]()`. */
 export interface IndexLease extends Disposable {
@@ -131,6 +136,12 @@ export class IndexHolder implements Disposable {
   search(vector: Float32Array, options: SearchOptions): SearchHit[] {
     using lease = this.acquire();
     return lease.index.search(vector, options);
+  }
+
+  /** Lexical (BM25) search of the live index (one read of the reference). */
+  searchLexical(text: string, options: LexicalSearchOptions): LexicalHit[] {
+    using lease = this.acquire();
+    return lease.index.searchLexical(text, options);
   }
 
   /** Looks a product up in the live index. */

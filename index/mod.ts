@@ -7,9 +7,14 @@
  *   checked once at the facade (Float32Array, `dims` long, finite, non-zero) and stored
  *   L2-normalised.
  * - Output: `search(vector, { k, filters })` → hits sorted by score (cosine similarity)
- *   descending; filters are ANDed attribute equalities compared as strings, and never
+ *   descending; filters are ANDed attribute equalities compared as normalised strings, and never
  *   cost results: when the graph yields too few matches the index scans the filtered
  *   subset exactly.
+ * - Lexical channel: `searchLexical(text, { k, filters })` → BM25 hits over the
+ *   normalised tokens ({@linkcode lexicalTokens}) of titles and attribute values; the
+ *   inverted index lives beside the vectors, so upserts, removes, snapshot loads and
+ *   rebuilds keep both in step. Filter values match case-insensitively (NFKC, lower
+ *   case, whitespace collapsed: {@linkcode filterValueKey}).
  * - Errors: malformed input throws `TypeError`/`RangeError`; native or snapshot failures
  *   throw `IndexError`. Searching never mutates the index.
  * - Live swap: `IndexHolder` holds the single live reference; requests `acquire()` a
@@ -25,6 +30,8 @@ export type {
   IndexKind,
   IndexOptions,
   IndexStats,
+  LexicalHit,
+  LexicalSearchOptions,
   Quantization,
   ResolvedIndexOptions,
   SearchOptions,
@@ -32,6 +39,7 @@ export type {
   UsearchIndexOptions,
   VectorIndex,
 } from "./vector_index.ts";
+export { filterValueKey, lexicalTokens } from "./lexical_tokens.ts";
 export { createBruteForceIndex } from "./brute_force_index.ts";
 export { createUsearchIndex } from "./usearch_index.ts";
 export { USEARCH_DEFAULTS } from "./_options.ts";
@@ -62,4 +70,4 @@ export type {
   ProductRecord,
   SearchHit,
 } from "../types.ts";
-export type { Logger } from "../log.ts";
+export type { LogFields, Logger } from "../log.ts";

@@ -46,6 +46,14 @@ function sameResults(a: VectorIndex, b: VectorIndex): void {
       );
     }
   }
+  // The lexical postings are rebuilt from the records: same hits, same BM25 scores.
+  for (const text of ["red", "Product 7 BLUE", "true 3"]) {
+    for (const filters of [undefined, [{ attr: "colour", value: "Red" }]]) {
+      const want = a.searchLexical(text, { k: 20, filters });
+      assert.ok(want.length > 0);
+      assert.deepEqual(b.searchLexical(text, { k: 20, filters }), want);
+    }
+  }
 }
 
 for (const kind of ["usearch", "brute-force"] as const) {

@@ -82,6 +82,30 @@ export interface SearchOptions {
   readonly filters?: readonly AttrFilter[];
 }
 
+/** Parameters of a lexical (BM25) search. */
+export interface LexicalSearchOptions {
+  /** Number of hits wanted (1..10000). */
+  readonly k: number;
+  /** Attribute equality filters, ANDed, as in {@linkcode SearchOptions}. */
+  readonly filters?: readonly AttrFilter[];
+}
+
+/** One product found by the lexical channel. */
+export interface LexicalHit {
+  /** Product id. */
+  readonly id: string;
+  /** BM25 score (k1 1.2, b 0.75) summed over the distinct query tokens. */
+  readonly score: number;
+  /**
+   * `score` over the largest score the query could reach (Σ idf · (k1 + 1)), in [0, 1):
+   * comparable across queries; about 0.5 when every query token occurs once in a title
+   * of average length, higher for repeated tokens or short titles.
+   */
+  readonly match: number;
+  /** The stored record. */
+  readonly record: ProductRecord;
+}
+
 /** One item of a bulk upsert. */
 export interface UpsertItem {
   /** The product's record. */
@@ -149,6 +173,13 @@ export interface VectorIndex extends Disposable {
     vectors: readonly Float32Array[],
     options: SearchOptions,
   ): SearchHit[][];
+  /**
+   * Products whose title or attribute values share tokens with `text` (normalised by
+   * `lexicalTokens`), best BM25 score first; no hits when no token matches.
+   * @throws {TypeError} when `text` is not a string or on malformed options
+   * @throws {RangeError} when k is out of range
+   */
+  searchLexical(text: string, options: LexicalSearchOptions): LexicalHit[];
   /** Live product ids. */
   ids(): IterableIterator<string>;
   /** Sizes and stale-slot counters (compaction trigger: `staleRatio`). */
