@@ -34,6 +34,27 @@ export interface Searcher {
   ): SearchHit[];
   /** The stored record of one product, or `undefined`. */
   get(id: string): ProductRecord | undefined;
+  /**
+   * The lexical channel: products whose title or attribute tokens match `text`, best
+   * BM25 first, at most `k`, filtered like `search`. Optional: without it /search
+   * ranks by the ANN pool and keyword boost only.
+   */
+  searchLexical?(
+    text: string,
+    options: { k: number; filters?: AttrFilter[] },
+  ): LexicalMatch[];
+}
+
+/** One product found by the lexical channel. */
+export interface LexicalMatch {
+  /** Product id. */
+  readonly id: string;
+  /** BM25 score. */
+  readonly score: number;
+  /** BM25 score over the largest score the query could reach, 0..1. */
+  readonly match: number;
+  /** The stored record. */
+  readonly record: ProductRecord;
 }
 
 /** One encoded query: a keyword-enhanced vector and the vocabulary keywords detected. */
@@ -90,7 +111,24 @@ export interface SearchTuning {
    * @default 0.05
    */
   readonly keywordBoost: number;
-  /** Candidate pool = clamp(k × poolFactor, minPool, maxPool) when keywords exist. @default 5 */
+  /**
+   * Weight of the lexical channel's match (BM25 over the query's maximum, 0..1) added
+   * to a candidate's score; its pool is fused with the ANN pool. 0 turns it off (and
+   * it is off when the searcher has no `searchLexical`).
+   * @default 0.1
+   */
+  readonly lexicalWeight: number;
+  /**
+   * Added to `lexicalWeight` in proportion to the share of query tokens that no
+   * detected vocabulary keyword covers (words the towers may never have seen), so an
+   * all-unknown query weighs the lexical match `lexicalWeight + lexicalUnknownWeight`.
+   * @default 1.5
+   */
+  readonly lexicalUnknownWeight: number;
+  /**
+   * Candidate pool of each channel = clamp(k × poolFactor, minPool, maxPool) when
+   * keywords were detected or the lexical channel is on. @default 5
+   */
   readonly poolFactor: number;
   /** Smallest candidate pool. @default 50 */
   readonly minPool: number;
@@ -110,6 +148,8 @@ export interface SearchTuning {
 /** Defaults of {@linkcode SearchTuning}. */
 export const DEFAULT_TUNING: SearchTuning = Object.freeze({
   keywordBoost: 0.05,
+  lexicalWeight: 0.1,
+  lexicalUnknownWeight: 1.5,
   poolFactor: 5,
   minPool: 50,
   maxPool: 1000,

@@ -14,6 +14,8 @@ export interface RankedHit {
   readonly score: number;
   /** Query keywords (as the encoder gave them) found in the product's text. */
   readonly keywords: string[];
+  /** Lexical (BM25) match in 0..1 when the lexical channel was fused in. */
+  readonly lexical?: number;
 }
 
 /** Options of {@linkcode rerankByKeywords}. */
@@ -68,6 +70,24 @@ export function matchText(text: string): string {
   let out = " ";
   for (const token of tokens) if (token) out += fold(token) + " ";
   return out;
+}
+
+/**
+ * Share (0..1) of the query's tokens that no detected vocabulary keyword covers: words
+ * the towers may never have seen, which only the lexical channel can match exactly.
+ * 0 for a query without tokens.
+ */
+export function unknownShare(
+  query: string,
+  keywords: readonly string[],
+): number {
+  const tokens = matchText(query).trim().split(" ").filter((t) => t);
+  if (tokens.length === 0) return 0;
+  const known = new Set<string>();
+  for (const k of keywords) {
+    for (const t of matchText(k).trim().split(" ")) known.add(t);
+  }
+  return tokens.filter((t) => !known.has(t)).length / tokens.length;
 }
 
 interface Term {

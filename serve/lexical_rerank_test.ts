@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { ProductRecord, SearchHit } from "../types.ts";
 import type { QueryEncoder } from "./app_options.ts";
-import { matchText, rerankByKeywords } from "./lexical_rerank.ts";
+import { matchText, rerankByKeywords, unknownShare } from "./lexical_rerank.ts";
 import { testApp } from "./_test_app.ts";
 
 function hit(id: string, score: number, title: string, attrs = {}): SearchHit {
@@ -136,4 +136,13 @@ Deno.test("createApp() /search fetches a candidate pool and re-ranks it by keywo
   });
   await (await wide.app.request("/search?q=red&k=40")).json();
   assert.equal(wide.searcher.searches[0]?.k, 40, "pool never below k");
+});
+
+Deno.test("unknownShare() is the share of query tokens no keyword covers", () => {
+  assert.equal(unknownShare("red dress", ["red", "dress"]), 0);
+  assert.equal(unknownShare("Red Dresses", ["red", "dress"]), 0);
+  assert.equal(unknownShare("crimson velvet gown", ["velvet"]), 2 / 3);
+  assert.equal(unknownShare("navy blue chronograph", ["navy blue"]), 1 / 3);
+  assert.equal(unknownShare("chronograph", []), 1);
+  assert.equal(unknownShare("...", []), 0);
 });

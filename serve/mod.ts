@@ -51,6 +51,7 @@ export {
   DEFAULT_LIMITS,
   DEFAULT_TUNING,
   type EncodedQuery,
+  type LexicalMatch,
   type QueryEncoder,
   type Searcher,
   type SearchTuning,

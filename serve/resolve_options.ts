@@ -29,16 +29,26 @@ export function resolveLimits(partial: Partial<AppLimits> = {}): AppLimits {
 
 /**
  * Tuning with defaults applied.
- * @throws {RangeError} when keywordBoost is negative or not finite, or a size is not a positive integer
+ * @throws {RangeError} when keywordBoost or a lexical weight is negative or not finite, or a size is not a positive integer
  */
 export function resolveTuning(
   partial: Partial<SearchTuning> = {},
 ): SearchTuning {
   const tuning = { ...DEFAULT_TUNING, ...partial };
-  if (!Number.isFinite(tuning.keywordBoost) || tuning.keywordBoost < 0) {
-    throw new RangeError(
-      `Cannot create app: tuning.keywordBoost must be a finite number >= 0, got ${tuning.keywordBoost}`,
-    );
+  for (
+    const name of [
+      "keywordBoost",
+      "lexicalWeight",
+      "lexicalUnknownWeight",
+    ] as const
+  ) {
+    if (!Number.isFinite(tuning[name]) || tuning[name] < 0) {
+      throw new RangeError(
+        `Cannot create app: tuning.${name} must be a finite number >= 0, got ${
+          tuning[name]
+        }`,
+      );
+    }
   }
   const sizes = [
     "poolFactor",

@@ -18,8 +18,9 @@ import { type LatencySummary, LatencyWindow } from "./latency_window.ts";
 import {
   productMatchText,
   type RankedHit,
-  rerankByKeywords,
+  unknownShare,
 } from "./lexical_rerank.ts";
+import { fuseChannels } from "./hybrid_fusion.ts";
 import type { ProductRecord } from "../types.ts";
 import type { SearchRequest } from "./search_request.ts";
 
@@ -27,7 +28,7 @@ import type { SearchRequest } from "./search_request.ts";
 export interface HitBody {
   /** Product id. */
   readonly id: string;
-  /** ANN score (cosine) plus the keyword boost; higher is better. */
+  /** ANN score (cosine) plus the keyword boost and the weighted lexical match; higher is better. */
   readonly score: number;
   /** Product title. */
   readonly title: string;
@@ -37,6 +38,8 @@ export interface HitBody {
   readonly weights: { readonly title: number; readonly image: number };
   /** Query keywords found in the product's title or attributes. */
   readonly keywords: string[];
+  /** Lexical (BM25) match of the query in the product's text, 0..1 (0: none). */
+  readonly lexical: number;
 }
 
 /** The body of a successful search. */
@@ -124,9 +127,7 @@ export class SearchService {
       signal,
     );
     const annStarted = now();
-    const ranked = this.#hasDirection(encoded.vector)
-      ? this.#rank(request, encoded)
-      : [];
+    const ranked = this.#rank(request, encoded);
     const done = now();
     this.#annMs.observe(done - annStarted);
     this.#searchMs.observe(done - started);
@@ -167,8 +168,12 @@ export class SearchService {
   #rank(request: SearchRequest, encoded: EncodedQuery): RankedHit[] {
     const { tuning, searcher } = this.#o;
     const { k, filters } = request;
-    const lexical = encoded.keywords.length > 0 && tuning.keywordBoost !== 0;
-    const pool = lexical
+    const lexicalWeight = tuning.lexicalWeight +
+      tuning.lexicalUnknownWeight *
+        unknownShare(request.query, encoded.keywords);
+    const lexical = lexicalWeight > 0 && searcher.searchLexical !== undefined;
+    const boost = encoded.keywords.length > 0 && tuning.keywordBoost !== 0;
+    const pool = lexical || boost
       ? Math.max(
         k,
         Math.min(
@@ -177,12 +182,18 @@ export class SearchService {
         ),
       )
       : k;
-    const hits = searcher.search(encoded.vector, {
-      k: pool,
-      ...(filters.length > 0 ? { filters } : {}),
-    });
-    return rerankByKeywords(hits, lexical ? encoded.keywords : [], {
-      boost: tuning.keywordBoost,
+    const options = { k: pool, ...(filters.length > 0 ? { filters } : {}) };
+    // An all-zero vector (nothing the tower can encode) has no ANN neighbours, but
+    // its words may still be in titles.
+    const ann = this.#hasDirection(encoded.vector)
+      ? searcher.search(encoded.vector, options)
+      : [];
+    const lexicalHits = lexical
+      ? searcher.searchLexical?.(request.query, options) ?? []
+      : [];
+    return fuseChannels(ann, lexicalHits, boost ? encoded.keywords : [], {
+      keywordBoost: tuning.keywordBoost,
+      lexicalWeight,
       k,
       textOf: this.#textOf,
     });
@@ -260,5 +271,6 @@ function toHitBody(r: RankedHit): HitBody {
     attrs: record.attrs,
     weights: { title: record.weights.title, image: record.weights.image },
     keywords: r.keywords,
+    lexical: r.lexical ?? 0,
   };
 }
