@@ -121,6 +121,8 @@ export class Generations implements AsyncDisposable {
       info: () => ({ ...holder.info(), modelVersion: this.modelVersion }),
       search: (vector, options) => this.#search(vector, options),
       get: (id) => holder.get(id),
+      // Lexical hits do not depend on the model: the live index answers them.
+      searchLexical: (text, options) => holder.searchLexical(text, options),
     };
   }
 
