@@ -1,7 +1,8 @@
 /**
  * "MAKE as served": the ranking a user gets from GET /search, obtained by calling the
  * serve stage's Hono app in process (app.request) over the evaluation index and the
- * bundle's query encoder, with the app's default search tuning (lexical keyword boost).
+ * bundle's query encoder, with the app's default search tuning (lexical keyword boost and
+ * the BM25 lexical channel of the index).
  */
 
 import type { QueryEncoder } from "../../encode/mod.ts";
@@ -27,6 +28,7 @@ export async function rankServed(
       }),
       search: (vector, o) => index.search(vector, o),
       get: (id) => index.get(id),
+      searchLexical: (text, o) => index.searchLexical(text, o),
     },
     encoder: { encode: (qs, o) => encoder.encode(qs, { signal: o.signal }) },
     stats: () => ({}),
