@@ -162,9 +162,7 @@ export abstract class BaseIndex implements VectorIndex {
     const store = this.store;
     const found = store.lexical.search(lexicalTokens(text), {
       k,
-      accept: filters.length === 0
-        ? (row) => store.record(row) !== undefined
-        : (row) => store.matches(row, filters),
+      accept: store.matcher(filters),
     });
     return found.rows.map((row, i) => {
       const record = store.record(row) as ProductRecord;

@@ -12,6 +12,7 @@
 
 import type { ProductRecord } from "../types.ts";
 import { lexicalTokens } from "./lexical_tokens.ts";
+import { TopK } from "./_top_k.ts";
 
 /** BM25 term-frequency saturation. */
 export const BM25_K1 = 1.2;
@@ -96,7 +97,8 @@ export class LexicalIndex {
 
   /**
    * The best `k` rows for the query tokens that `accept` lets through (it must reject
-   * stale rows), by BM25 summed over distinct query tokens; ties keep the lower row.
+   * stale rows), by BM25 summed over distinct query tokens; ties keep the row that the
+   * query's first matching token lists first (deterministic for the same contents).
    */
   search(
     tokens: readonly string[],
@@ -121,18 +123,19 @@ export class LexicalIndex {
         scores[row] = before + idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * norm);
       }
     }
-    const ranked = touched.filter((row) => options.accept(row));
-    ranked.sort((a, b) =>
-      (scores[b] as number) - (scores[a] as number) || a - b
-    );
-    const top = ranked.slice(0, options.k);
-    const out = {
-      rows: top,
-      scores: top.map((r) => scores[r] as number),
+    const size = Math.min(options.k, touched.length);
+    const top = new TopK(Math.max(1, size));
+    top.reset(size);
+    for (const row of touched) {
+      const score = scores[row] as number;
+      scores[row] = 0;
+      if (score > top.threshold && options.accept(row)) top.push(row, score);
+    }
+    return {
+      rows: Array.from(top.rows.subarray(0, top.count)),
+      scores: Array.from(top.scores.subarray(0, top.count)),
       bound,
     };
-    for (const row of touched) scores[row] = 0;
-    return out;
   }
 
   #scratchFor(rows: number): Float64Array {

@@ -174,6 +174,22 @@ export class RowStore {
     return best ?? EMPTY;
   }
 
+  /**
+   * A test equivalent to {@linkcode matches} that reads the posting lists instead of the
+   * records (postings hold live rows only): fast when called for many rows.
+   */
+  matcher(filters: readonly AttrFilter[]): (row: number) => boolean {
+    if (filters.length === 0) return (row) => this.#records[row] !== undefined;
+    const sets: ReadonlySet<number>[] = [];
+    for (const f of filters) {
+      const set = this.#postings.get(postingKey(f.attr, f.value));
+      if (set === undefined) return () => false;
+      sets.push(set);
+    }
+    sets.sort((a, b) => a.size - b.size);
+    return (row) => sets.every((set) => set.has(row));
+  }
+
   /** True when the row is live and every filter matches its attributes. */
   matches(row: number, filters: readonly AttrFilter[]): boolean {
     const record = this.#records[row];
