@@ -14,12 +14,18 @@
  *   only when a non-empty token is configured (404 otherwise).
  *
  * Search: the query is encoded once (the encoder's vector is already keyword-enhanced)
- * and cached (LRU of `queryCacheSize`, keyed by model version and query). When the
- * encoder detected keywords, a pool of clamp(k × poolFactor, minPool, maxPool) ≥ k
- * candidates is fetched and each gains `keywordBoost` (default 0.05) per keyword found
- * as whole normalised tokens in its title or attribute values; the best k are returned
- * with `keywords` naming the matches. Without keywords the ANN order is kept. An
- * all-zero query vector gets no hits.
+ * and cached (LRU of `queryCacheSize`, keyed by model version and query). Two channels
+ * each fetch a pool of clamp(k × poolFactor, minPool, maxPool) ≥ k candidates: the ANN
+ * pool (query vector) and, when the searcher has `searchLexical`, the lexical pool
+ * (BM25 over the normalised tokens of titles and attribute values, which also matches
+ * words the towers never saw). Each candidate scores its cosine (a lexical-only one the
+ * lowest cosine of the ANN pool), plus `keywordBoost` (0.05) per detected vocabulary
+ * keyword found as whole normalised tokens in its title or attribute values, plus
+ * (`lexicalWeight` 0.1 + `lexicalUnknownWeight` 1.5 × the share of query tokens that no
+ * detected keyword covers) × its BM25 match (score over the query's maximum, 0..1);
+ * the best k are returned with `keywords` naming the matches and `lexical` the match.
+ * Without keywords and lexical channel the ANN order is kept. An all-zero query vector
+ * gets lexical hits only.
  *
  * Limits (defaults, see {@linkcode AppLimits}): q ≤ 512 code points after trimming,
  * k an integer in 1..100 (default 10), ≤ 8 filters with attr and value ≤ 128 code points,
