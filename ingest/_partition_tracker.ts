@@ -124,6 +124,7 @@ export class PartitionTracker {
       return {
         topic: this.topic,
         partition,
+        lowWatermark: str(e.low),
         highWatermark: str(e.high),
         nextOffset: str(next),
         committedOffset: str(e.committed),

@@ -24,6 +24,8 @@ export interface PartitionLag {
   readonly topic: string;
   /** Partition number. */
   readonly partition: number;
+  /** First offset still in the log (compaction and retention move it), or null before it is known. */
+  readonly lowWatermark: string | null;
   /** Offset the next produced message will get; null before it is known. */
   readonly highWatermark: string | null;
   /** Offset of the next message the pipeline will get; null before it is known. */

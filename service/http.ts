@@ -12,6 +12,8 @@ import type { Checkpointer } from "../pipeline/mod.ts";
 import { createApp, HttpError, type Searcher } from "../serve/mod.ts";
 import type { Generations } from "./generations.ts";
 import type { Swaps } from "./swaps.ts";
+import { appliedLag, caughtUp } from "./lag.ts";
+import type { PartitionOffsets } from "../pipeline/mod.ts";
 
 /** What the HTTP side reads from the rest of the service. */
 export interface HttpDeps {
@@ -23,6 +25,8 @@ export interface HttpDeps {
   /** The Kafka source, null until the consumer is started. */
   source(): KafkaSource | null;
   readonly checkpointer: Checkpointer;
+  /** Next offset per partition that the index holds (what is applied, not just delivered). */
+  applied(): PartitionOffsets;
   readonly swaps: Swaps;
   /** Whether the index came from a snapshot (then it is ready at once). */
   readonly fromSnapshot: boolean;
@@ -74,16 +78,15 @@ export async function startHttp(
  */
 function createSearcher(deps: HttpDeps): Searcher {
   const { holder } = deps;
-  let caughtUp = deps.fromSnapshot;
+  let ready = deps.fromSnapshot;
   return deps.generations.searcher(() => {
     if (!holder.ready) return false;
-    if (!caughtUp) {
-      const status = deps.source()?.status();
-      caughtUp = status !== undefined && status.state === "connected" &&
-        status.partitions.length > 0 &&
-        status.partitions.every((p) => p.lag === 0);
-    }
-    return caughtUp;
+    ready ||= caughtUp(
+      deps.source()?.status(),
+      deps.applied(),
+      deps.config.kafka.topic,
+    );
+    return ready;
   });
 }
 
@@ -130,7 +133,8 @@ function collectStats(
     skipped: byLabel(metrics, "ingest_image_skipped_total", "reason"),
     consumer: {
       state: status.state,
-      lag: status.totalLag,
+      lag: appliedLag(status, deps.applied(), deps.config.kafka.topic).total,
+      deliveredLag: status.totalLag,
       buffered: status.buffered,
       rebalances: status.rebalances,
       lastError: status.lastError,
@@ -170,7 +174,7 @@ function registerGauges(deps: HttpDeps): void {
   );
   const lag = metrics.gauge(
     "consumer_lag",
-    "Messages behind the log end, all partitions",
+    "Messages in the log not yet in the index, all partitions",
   );
   const buffered = metrics.gauge(
     "source_buffered",
@@ -189,7 +193,7 @@ function registerGauges(deps: HttpDeps): void {
     size.set(stats?.size ?? 0);
     stale.set(stats?.staleRatio ?? 0);
     const status = deps.source()?.status() ?? NO_SOURCE;
-    lag.set(status.totalLag);
+    lag.set(appliedLag(status, deps.applied(), deps.config.kafka.topic).total);
     buffered.set(status.buffered);
     snapshotAge.set(checkpointer.ageMs / 1000);
     pending.set(checkpointer.pending);
@@ -212,7 +216,8 @@ function adminActions(deps: HttpDeps) {
           'Body must be {"modelDir": "<bundle folder>"}',
         );
       }
-      return Promise.resolve(deps.swaps.startReindex(modelDir));
+      const force = (body as { force?: unknown }).force === true;
+      return Promise.resolve(deps.swaps.startReindex(modelDir, { force }));
     },
   };
 }

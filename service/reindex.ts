@@ -35,6 +35,8 @@ export interface ReindexDeps {
   snapshotNow(): Promise<void>;
   /** Records the model the service must load on its next start. */
   persistModel(modelDir: string, version: string): Promise<void>;
+  /** Products in the live index now. */
+  liveSize(): number;
 }
 
 /** Outcome of {@linkcode reindex}. */
@@ -54,7 +56,7 @@ export interface ReindexResult {
 export async function reindex(
   deps: ReindexDeps,
   modelDir: string,
-  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+  options: { signal?: AbortSignal; timeoutMs?: number; force?: boolean } = {},
 ): Promise<ReindexResult> {
   const started = Date.now();
   const log = deps.log.child({ stage: "reindex" });
@@ -80,6 +82,14 @@ export async function reindex(
   try {
     const built = await buildShadow(deps, generation, index, options);
     release = built.release;
+    const liveSize = deps.liveSize();
+    if (!options.force && liveSize >= 100 && index.size < liveSize / 2) {
+      // The shadow holds what the replay of this process's partitions produced; a much
+      // smaller one means the replay missed data, and swapping it in would lose products.
+      throw new Error(
+        `Refusing to swap in the new index: it holds ${index.size} products, the live one ${liveSize} (pass "force": true to swap anyway)`,
+      );
+    }
     const previousVersion = deps.generations.modelVersion;
     deps.generations.install(generation, index);
     release();

@@ -29,6 +29,7 @@ import {
   type PipelineSummary,
   systemClock,
 } from "../pipeline/mod.ts";
+import { caughtUp } from "./lag.ts";
 import { resolveModelDir, saveActiveModel } from "./active_model.ts";
 import { Generations } from "./generations.ts";
 import { startHttp } from "./http.ts";
@@ -142,6 +143,12 @@ export async function startService(
       holder,
       log: log.child({ stage: "index" }),
       metrics,
+      // A replay only takes the partitions this process owns: before the consumer owns
+      // them and has caught up, a model upgrade would build (and swap in) a partial index.
+      notReady: () =>
+        caughtUp(source?.status(), covered.offsets(), config.kafka.topic)
+          ? null
+          : "The consumer has not caught up with the log yet: retry when /readyz is 200 and /stats shows lag 0",
       reindex: {
         config,
         brokers,
@@ -151,6 +158,7 @@ export async function startService(
         liveOffsets: () => covered.offsets(),
         liveDrained: () => gate.drained(checkpointer.offsets()),
         owns: (partition) => covered.owns(partition),
+        liveSize: () => holder.current?.size ?? 0,
         snapshotNow: () => writer.write(covered.offsets()),
         persistModel: (dir, version) =>
           saveActiveModel(config.dataDir, {
@@ -169,6 +177,7 @@ export async function startService(
       generations,
       source: () => source,
       checkpointer,
+      applied: () => covered.offsets(),
       swaps,
       fromSnapshot: opened.fromSnapshot,
     });

@@ -41,6 +41,7 @@ export class Swaps {
   readonly #log: Logger;
   readonly #metrics: Metrics;
   readonly #reindexDeps: ReindexDeps;
+  readonly #notReady: () => string | null;
   #chain: Promise<unknown> = Promise.resolve();
   #reindex: ReindexState = { state: "idle" };
   #reindexRun: Promise<void> | null = null;
@@ -51,7 +52,10 @@ export class Swaps {
     log: Logger;
     metrics: Metrics;
     reindex: ReindexDeps;
+    /** Why a model upgrade cannot start now, or null when it can. */
+    notReady: () => string | null;
   }) {
+    this.#notReady = deps.notReady;
     this.#holder = deps.holder;
     this.#log = deps.log;
     this.#metrics = deps.metrics;
@@ -81,9 +85,12 @@ export class Swaps {
 
   /**
    * Starts a model upgrade in the background; its progress shows in `reindexState`.
-   * @throws {HttpError} 409 when one is already running
+   * @throws {HttpError} 409 when one is already running, or before the consumer has caught up
    */
-  startReindex(modelDir: string): ReindexState {
+  startReindex(
+    modelDir: string,
+    options: { force?: boolean } = {},
+  ): ReindexState {
     if (this.#reindex.state === "running") {
       throw new HttpError(
         409,
@@ -91,9 +98,14 @@ export class Swaps {
         "A reindex is already running",
       );
     }
+    const notReady = this.#notReady();
+    if (notReady !== null) throw new HttpError(409, "not_ready", notReady);
     this.#reindex = { state: "running", modelDir, startedAtMs: Date.now() };
     this.#reindexRun = this.#serial(() =>
-      reindex(this.#reindexDeps, modelDir, { signal: this.#abort.signal })
+      reindex(this.#reindexDeps, modelDir, {
+        signal: this.#abort.signal,
+        force: options.force === true,
+      })
     )
       .then((result) => {
         this.#reindex = { state: "done", result };
