@@ -175,8 +175,9 @@ export class RowStore {
   }
 
   /**
-   * A test equivalent to {@linkcode matches} that reads the posting lists instead of the
-   * records (postings hold live rows only): fast when called for many rows.
+   * A row test for the filters: true when the row is live and every filter matches its
+   * attributes (values compared by {@linkcode filterValueKey}). It reads the posting
+   * lists, which hold live rows only, so each call is a few set lookups.
    */
   matcher(filters: readonly AttrFilter[]): (row: number) => boolean {
     if (filters.length === 0) return (row) => this.#records[row] !== undefined;
@@ -188,21 +189,6 @@ export class RowStore {
     }
     sets.sort((a, b) => a.size - b.size);
     return (row) => sets.every((set) => set.has(row));
-  }
-
-  /** True when the row is live and every filter matches its attributes. */
-  matches(row: number, filters: readonly AttrFilter[]): boolean {
-    const record = this.#records[row];
-    if (record === undefined) return false;
-    for (const f of filters) {
-      const value = record.attrs[f.attr];
-      if (
-        value === undefined || filterValueKey(value) !== filterValueKey(f.value)
-      ) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Cosine similarity of a row with a normalised query at `qOffset` in `query`. */

@@ -80,8 +80,9 @@ export function scanFiltered(
   filters: readonly AttrFilter[],
   top: TopK,
 ): void {
+  const accept = store.matcher(filters);
   for (const row of store.candidates(filters)) {
-    if (!store.matches(row, filters)) continue;
+    if (!accept(row)) continue;
     top.push(row, store.dot(row, query, qOffset));
   }
 }

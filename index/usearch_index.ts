@@ -146,6 +146,7 @@ export class UsearchIndex extends BaseIndex {
       );
     }
     const need = Math.min(k, pool);
+    const accept = this.store.matcher(filters);
     for (;;) {
       const m = this.#index.search(q, wanted, 1) as Matches;
       this.top.reset(k);
@@ -153,7 +154,7 @@ export class UsearchIndex extends BaseIndex {
         { keys: m.keys, count: m.keys.length, start: 0 },
         query,
         offset,
-        filters,
+        accept,
       );
       if (this.top.count >= need) return;
       const next = wanted * 4;
@@ -184,6 +185,7 @@ export class UsearchIndex extends BaseIndex {
       this.#threads,
     ) as BatchMatches;
     const out: SearchHit[][] = new Array(n);
+    const accept = this.store.matcher(filters);
     for (let i = 0; i < n; i++) {
       const count = Number(res.counts[i]);
       this.top.reset(k);
@@ -191,7 +193,7 @@ export class UsearchIndex extends BaseIndex {
         { keys: res.keys, count, start: i * wanted },
         queries,
         i * this.dims,
-        filters,
+        accept,
       );
       out[i] = this.top.count >= Math.min(k, live)
         ? this.top.hits(this.store)
@@ -205,18 +207,17 @@ export class UsearchIndex extends BaseIndex {
     return this.options.quantization === "f32" ? k : k * RERANK_FACTOR;
   }
 
-  /** Re-scores native hits exactly and pushes those passing the filters into `top`. */
+  /** Re-scores native hits exactly and pushes live rows that `accept` passes into `top`. */
   #collect(
     hits: { keys: BigUint64Array; count: number; start: number },
     query: Float32Array,
     offset: number,
-    filters: readonly AttrFilter[],
+    accept: (row: number) => boolean,
   ): void {
     const { keys, count, start } = hits;
     for (let i = start; i < start + count; i++) {
       const row = Number(keys[i]);
-      if (filters.length > 0 && !this.store.matches(row, filters)) continue;
-      if (this.store.record(row) === undefined) continue;
+      if (!accept(row)) continue;
       this.top.push(row, this.store.dot(row, query, offset));
     }
   }
