@@ -49,6 +49,7 @@ export class LexicalIndex {
   #lengths: number[] = [];
   #live = 0;
   #totalLength = 0;
+  #entries = 0;
   #scratch = new Float64Array(0);
 
   /** Live documents. */
@@ -59,6 +60,12 @@ export class LexicalIndex {
   /** Distinct tokens ever indexed (including ones only stale rows hold). */
   get vocabularySize(): number {
     return this.#postings.size;
+  }
+
+  /** Approximate bytes held by postings (live and stale), lengths and tokens. */
+  get memoryBytes(): number {
+    return this.#entries * 16 + this.#lengths.length * 8 +
+      this.#postings.size * 96 + this.#scratch.byteLength;
   }
 
   /** Live rows containing `token` (already normalised). */
@@ -79,6 +86,7 @@ export class LexicalIndex {
       p.rows.push(row);
       p.tfs.push(tf);
       p.df++;
+      this.#entries++;
     }
     this.#lengths[row] = tokens.length;
     this.#live++;

@@ -63,3 +63,14 @@ Deno.test("LexicalIndex.search() keeps k, counts repeated query tokens once, bre
   const odd = index.search(["same"], { k: 5, accept: (r) => r % 2 === 1 });
   assert.deepEqual(odd.rows, [1, 3]);
 });
+
+Deno.test("LexicalIndex.memoryBytes grows with postings and keeps stale ones until rebuilt", () => {
+  const index = new LexicalIndex();
+  const empty = index.memoryBytes;
+  index.add(0, titled(0, "red dress with pockets"));
+  const one = index.memoryBytes;
+  assert.ok(one > empty);
+  index.remove(0, titled(0, "red dress with pockets"));
+  assert.equal(index.memoryBytes, one);
+  assert.equal(index.size, 0);
+});

@@ -56,9 +56,10 @@ export class RowStore {
     return this.#vectors;
   }
 
-  /** Approximate bytes held by vectors, records and maps. */
+  /** Approximate bytes held by vectors, records, maps and the lexical postings. */
   get memoryBytes(): number {
-    return this.#vectors.byteLength + this.#rows * 16 + this.size * 400;
+    return this.#vectors.byteLength + this.#rows * 16 + this.size * 400 +
+      this.lexical.memoryBytes;
   }
 
   rowOf(id: string): number | undefined {

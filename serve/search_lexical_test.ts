@@ -124,3 +124,27 @@ Deno.test("GET /search: without searchLexical or with zero lexical weights the A
   assert.deepEqual(off.lexicalCalls, []);
   assert.equal(off.body.hits[0]?.lexical, 0);
 });
+
+Deno.test("GET /search: a query vector of zeros still gets the lexical hits", async () => {
+  const { searcher: s } = searcher({ lexical: true });
+  const app = createApp({
+    searcher: s,
+    encoder: {
+      encode: (qs: string[]) =>
+        Promise.resolve(
+          qs.map(() => ({ vector: new Float32Array(4), keywords: [] })),
+        ),
+    },
+    stats: () => ({}),
+    metrics: new Metrics(),
+    log: createMemoryLogger(),
+  });
+  const res = await app.request("/search?q=crimson+gown&k=2");
+  const body = await res.json() as SearchBody;
+  assert.deepEqual(body.hits.map((h) => [h.id, h.lexical]), [
+    ["p60", 0.48],
+    ["p3", 0.1],
+  ]);
+  // no ANN pool: a lexical-only hit scores 0 + weight × match (weight 0.1 + 1.5 × 1)
+  assert.ok(Math.abs((body.hits[0]?.score ?? 0) - 1.6 * 0.48) < 1e-9);
+});
