@@ -31,6 +31,13 @@ export interface IngestResults {
     readonly achievedRatePerS: number;
     readonly events: number;
     readonly latencyMs: LatencySummary;
+    /** Worst latency per second of send time, ms. */
+    readonly worstPerSecond: number[];
+    /** The service's own batch figures (cumulative since start, backlog included). */
+    readonly batchMs: { p50: number; p99: number; count: number };
+    readonly batchSize: { p50: number; p99: number; count: number };
+    /** Snapshot + commit checkpoints taken so far. */
+    readonly checkpoints: number;
   };
   readonly memory: {
     readonly seconds: number;
@@ -193,15 +200,36 @@ async function steady(
   const done = () =>
     [...latest].every(([id, v]) => service.holder.get(id)?.version === v);
   await waitUntil(done, "the steady-load events", 120_000);
-  const latencies = [...latest.keys()].map((id) => {
-    const r = service.holder.get(id) as ProductRecord;
-    return r.indexedAtMs - r.eventTimeMs;
-  });
+  const records = [...latest.keys()].map((id) =>
+    service.holder.get(id) as ProductRecord
+  );
+  const latencies = records.map((r) => r.indexedAtMs - r.eventTimeMs);
   return {
     achievedRatePerS: sent.ratePerS,
     events: sent.sent,
     latencyMs: summarize(latencies),
+    worstPerSecond: worstPerSecond(records),
+    batchMs: quantiles(service, "ingest_batch_ms"),
+    batchSize: quantiles(service, "ingest_batch_size"),
+    checkpoints: service.metrics.histogram("checkpoint_ms", "").count(),
   };
+}
+
+/** Worst produce → indexed latency per second of send time: shows whether spikes recur. */
+function worstPerSecond(records: readonly ProductRecord[]): number[] {
+  const start = Math.min(...records.map((r) => r.eventTimeMs));
+  const worst: number[] = [];
+  for (const r of records) {
+    const s = Math.floor((r.eventTimeMs - start) / 1000);
+    worst[s] = Math.max(worst[s] ?? 0, r.indexedAtMs - r.eventTimeMs);
+  }
+  return Array.from(worst, (v) => v ?? 0);
+}
+
+/** p50/p99 of one of the service's histograms (cumulative since start). */
+function quantiles(service: Service, name: string) {
+  const h = service.metrics.histogram(name, "");
+  return { p50: h.quantile(0.5), p99: h.quantile(0.99), count: h.count() };
 }
 
 function memorySummary(
