@@ -18,6 +18,7 @@ Deno.test("PartitionTracker lag() is high watermark minus next offset", () => {
     topic: "products",
     partition: 0,
     highWatermark: "120",
+    lowWatermark: "0",
     nextOffset: "60",
     committedOffset: "30",
     lag: 60,

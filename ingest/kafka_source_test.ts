@@ -82,6 +82,7 @@ Deno.test("createKafkaSource() bounds its buffer and keeps its group membership 
     topic,
     partition: 0,
     highWatermark: "400",
+    lowWatermark: "0",
     nextOffset: "400",
     committedOffset: "400",
     lag: 0,

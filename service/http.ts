@@ -12,7 +12,7 @@ import type { Checkpointer } from "../pipeline/mod.ts";
 import { createApp, HttpError, type Searcher } from "../serve/mod.ts";
 import type { Generations } from "./generations.ts";
 import type { Swaps } from "./swaps.ts";
-import { appliedLag, caughtUp } from "./lag.ts";
+import { appliedLag, type Readiness } from "./lag.ts";
 import type { PartitionOffsets } from "../pipeline/mod.ts";
 
 /** What the HTTP side reads from the rest of the service. */
@@ -28,8 +28,8 @@ export interface HttpDeps {
   /** Next offset per partition that the index holds (what is applied, not just delivered). */
   applied(): PartitionOffsets;
   readonly swaps: Swaps;
-  /** Whether the index came from a snapshot (then it is ready at once). */
-  readonly fromSnapshot: boolean;
+  /** Ready once loaded from a snapshot or caught up with the log. */
+  readonly readiness: Readiness;
 }
 
 /** Starts the server; `stop()` stops accepting and waits for it to finish. */
@@ -78,16 +78,7 @@ export async function startHttp(
  */
 function createSearcher(deps: HttpDeps): Searcher {
   const { holder } = deps;
-  let ready = deps.fromSnapshot;
-  return deps.generations.searcher(() => {
-    if (!holder.ready) return false;
-    ready ||= caughtUp(
-      deps.source()?.status(),
-      deps.applied(),
-      deps.config.kafka.topic,
-    );
-    return ready;
-  });
+  return deps.generations.searcher(() => holder.ready && deps.readiness.ready);
 }
 
 const NO_SOURCE: SourceStatus = {

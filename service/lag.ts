@@ -59,3 +59,25 @@ export function caughtUp(
   const lag = appliedLag(status, applied, topic);
   return lag.known && lag.total === 0;
 }
+
+/**
+ * Readiness as /readyz reports it: true once the index came from a snapshot or the
+ * consumer has caught up with the log once, then stays true (a later lag, such as a broker
+ * outage, does not take a serving index out of rotation).
+ */
+export class Readiness {
+  #ready: boolean;
+  readonly #check: () => boolean;
+
+  /** `initial`: ready at once (a snapshot was loaded); `check`: caught up now? */
+  constructor(initial: boolean, check: () => boolean) {
+    this.#ready = initial;
+    this.#check = check;
+  }
+
+  /** Whether the service is ready; latches the first time `check` holds. */
+  get ready(): boolean {
+    this.#ready ||= this.#check();
+    return this.#ready;
+  }
+}

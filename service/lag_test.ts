@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { SourceStatus } from "../ingest/mod.ts";
-import { appliedLag, caughtUp } from "./lag.ts";
+import { appliedLag, caughtUp, Readiness } from "./lag.ts";
 
 function status(
   partitions: Array<[number, string | null, string | null, string?]>,
@@ -73,4 +73,15 @@ Deno.test("caughtUp() needs a connected consumer, partitions, and everything app
     false,
   );
   assert.equal(caughtUp(undefined, {}, "t"), false);
+});
+
+Deno.test("Readiness latches the first time the service catches up", () => {
+  let caught = false;
+  const r = new Readiness(false, () => caught);
+  assert.equal(r.ready, false);
+  caught = true;
+  assert.equal(r.ready, true);
+  caught = false;
+  assert.equal(r.ready, true, "a later lag took the service out of rotation");
+  assert.equal(new Readiness(true, () => false).ready, true);
 });

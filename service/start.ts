@@ -29,7 +29,7 @@ import {
   type PipelineSummary,
   systemClock,
 } from "../pipeline/mod.ts";
-import { caughtUp } from "./lag.ts";
+import { caughtUp, Readiness } from "./lag.ts";
 import { resolveModelDir, saveActiveModel } from "./active_model.ts";
 import { Generations } from "./generations.ts";
 import { startHttp } from "./http.ts";
@@ -139,16 +139,20 @@ export async function startService(
       opened.offsets,
     );
     const gate = new IngestGate();
+    const readiness = new Readiness(
+      opened.fromSnapshot,
+      () => caughtUp(source?.status(), covered.offsets(), config.kafka.topic),
+    );
     const swaps = new Swaps({
       holder,
       log: log.child({ stage: "index" }),
       metrics,
       // A replay only takes the partitions this process owns: before the consumer owns
-      // them and has caught up, a model upgrade would build (and swap in) a partial index.
+      // them, a model upgrade would build (and swap in) an empty or partial index.
       notReady: () =>
-        caughtUp(source?.status(), covered.offsets(), config.kafka.topic)
+        readiness.ready && (source?.status().partitions.length ?? 0) > 0
           ? null
-          : "The consumer has not caught up with the log yet: retry when /readyz is 200 and /stats shows lag 0",
+          : "The service is not ready or its consumer owns no partitions yet: retry when /readyz is 200",
       reindex: {
         config,
         brokers,
@@ -179,7 +183,7 @@ export async function startService(
       checkpointer,
       applied: () => covered.offsets(),
       swaps,
-      fromSnapshot: opened.fromSnapshot,
+      readiness,
     });
     const ingest = await startIngest({
       config,
