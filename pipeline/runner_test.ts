@@ -9,7 +9,7 @@ import type {
 } from "../types.ts";
 import { ManualClock } from "./clock.ts";
 import { type ParseOutcome, type PipelineDeps, runPipeline } from "./runner.ts";
-import { Channel } from "./_channel_test_util.ts";
+import { Channel, settle } from "./_channel_test_util.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -259,4 +259,52 @@ Deno.test("runPipeline() flushes a partial batch after maxWaitMs", async () => {
   assert.ok(h.index.has("a"), "not flushed after maxWaitMs");
   src.close();
   await run;
+});
+
+Deno.test("runPipeline() keeps loading images while a batch encodes, unless readAheadItems is 0", async () => {
+  const events = Array.from({ length: 12 }, (_, i) =>
+    message(0, i, {
+      op: "upsert",
+      id: `p${i}`,
+      title: `t${i}`,
+      image: { url: `http://x/${i}.jpg` },
+    }));
+  const seen: number[] = [];
+  for (const readAheadItems of [undefined, 0]) {
+    let loaded = 0;
+    const gate = Promise.withResolvers<void>();
+    let encodes = 0;
+    const h = harness(events, {
+      loadImage: () => {
+        loaded++;
+        return Promise.resolve({
+          kind: "ok" as const,
+          tensor: { width: 1, height: 1, data: new Float32Array(3) },
+        });
+      },
+      encode: async (batch) => {
+        // The first batch's encode waits until the test has counted the loads.
+        if (encodes++ === 0) await gate.promise;
+        return batch.map(() => ({
+          vector: new Float32Array([1, 1]),
+          weights: { title: 0.5, image: 0.5 },
+        }));
+      },
+    });
+    const run = runPipeline(h.deps, {
+      maxBatchSize: 2,
+      maxWaitMs: 10,
+      imageConcurrency: 3,
+      ...(readAheadItems === undefined ? {} : { readAheadItems }),
+    });
+    await settle(200);
+    seen.push(loaded);
+    gate.resolve();
+    assert.equal((await run).upserted, 12);
+  }
+  const [ahead, without] = seen as [number, number];
+  // Read-ahead keeps `readAheadItems` (= maxBatchSize, 2) more images loaded during the
+  // encode, and stays bounded: batch + read-ahead + loads in flight + one pending pull.
+  assert.ok(ahead >= without + 2, `loaded ${ahead} with, ${without} without`);
+  assert.ok(ahead <= 2 + 2 + 3 + 1, `loaded ${ahead}: read-ahead not bounded`);
 });
