@@ -33,3 +33,4 @@ export {
   type CheckpointerOptions,
   type PartitionOffsets,
 } from "./checkpointer.ts";
+export { TombstoneCache } from "./tombstones.ts";

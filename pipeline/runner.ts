@@ -77,6 +77,8 @@ export interface PipelineOptions {
   readonly readAheadItems?: number;
   /** Delete versions remembered so a late, older upsert cannot resurrect a product. @default 100000 */
   readonly tombstoneCapacity?: number;
+  /** Delete versions to start from (restored from a snapshot); overrides `tombstoneCapacity`. */
+  readonly tombstones?: TombstoneCache;
 }
 
 /** Totals of one pipeline run. */
@@ -109,7 +111,8 @@ export async function runPipeline(
     batches: 0,
   };
   const m = pipelineMetrics(deps.metrics);
-  const tombstones = new TombstoneCache(options.tombstoneCapacity ?? 100_000);
+  const tombstones = options.tombstones ??
+    new TombstoneCache(options.tombstoneCapacity ?? 100_000);
   const prepare = async (message: SourceMessage): Promise<Prepared> => {
     summary.consumed++;
     m.consumed.inc();

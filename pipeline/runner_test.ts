@@ -10,6 +10,7 @@ import type {
 import { ManualClock } from "./clock.ts";
 import { type ParseOutcome, type PipelineDeps, runPipeline } from "./runner.ts";
 import { Channel, settle } from "./_channel_test_util.ts";
+import { TombstoneCache } from "./tombstones.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -307,4 +308,16 @@ Deno.test("runPipeline() keeps loading images while a batch encodes, unless read
   // encode, and stays bounded: batch + read-ahead + loads in flight + one pending pull.
   assert.ok(ahead >= without + 2, `loaded ${ahead} with, ${without} without`);
   assert.ok(ahead <= 2 + 2 + 3 + 1, `loaded ${ahead}: read-ahead not bounded`);
+});
+
+Deno.test("runPipeline() honours delete versions restored from a snapshot", async () => {
+  const h = harness([
+    message(0, 7, { op: "upsert", id: "p", title: "late, older", version: 3 }),
+  ]);
+  const summary = await runPipeline(h.deps, {
+    ...options,
+    tombstones: TombstoneCache.from([["p", 4]], 10),
+  });
+  assert.equal(h.index.has("p"), false);
+  assert.equal(summary.stale, 1);
 });

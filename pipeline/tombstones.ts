@@ -33,4 +33,19 @@ export class TombstoneCache {
   get size(): number {
     return this.#versions.size;
   }
+
+  /** `[id, version]` pairs, oldest first, for a snapshot. */
+  entries(): Array<[string, number]> {
+    return [...this.#versions];
+  }
+
+  /** A cache holding `entries` (from {@linkcode entries}), keeping the newest `capacity`. */
+  static from(
+    entries: Iterable<readonly [string, number]>,
+    capacity: number,
+  ): TombstoneCache {
+    const cache = new TombstoneCache(capacity);
+    for (const [id, version] of entries) cache.set(id, version);
+    return cache;
+  }
 }

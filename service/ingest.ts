@@ -23,6 +23,7 @@ import {
   runPipeline,
   stoppable,
   systemClock,
+  type TombstoneCache,
 } from "../pipeline/mod.ts";
 import type { Generations } from "./generations.ts";
 import { alignGroupOffsets } from "./group_offsets.ts";
@@ -44,6 +45,8 @@ export interface IngestDeps {
   readonly swaps: Swaps;
   /** Offsets the loaded snapshot covers. */
   readonly offsets: PartitionOffsets;
+  /** Versions of recent deletes, shared with the snapshot writer. */
+  readonly tombstones: TombstoneCache;
   /** What this process owns and covers, per partition. */
   readonly covered: CoveredOffsets;
   /** Partitions of the topic. */
@@ -133,6 +136,7 @@ function run(
     maxBatchSize: config.encoder.maxBatchSize,
     maxWaitMs: config.encoder.maxWaitMs,
     imageConcurrency: config.images.concurrency,
+    tombstones: deps.tombstones,
   });
   done.catch((err) => log.error("pipeline_failed", { error: err }));
   const timers = new AbortController();

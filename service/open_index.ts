@@ -19,6 +19,8 @@ export interface OpenedIndex {
   readonly index: VectorIndex;
   /** Next offset per topic and partition the index covers (empty without snapshot). */
   readonly offsets: PartitionOffsets;
+  /** Versions of recent deletes, `[id, version]` (empty without snapshot). */
+  readonly tombstones: ReadonlyArray<readonly [string, number]>;
   readonly fromSnapshot: boolean;
   /** Snapshot load time, ms (0 without snapshot). */
   readonly loadMs: number;
@@ -49,11 +51,12 @@ export async function openIndex(
   });
   if (loaded !== null) {
     const meta = loaded.manifest.meta as
-      | { offsets?: PartitionOffsets }
+      | { offsets?: PartitionOffsets; tombstones?: unknown }
       | undefined;
     return {
       index: loaded.index,
       offsets: meta?.offsets ?? {},
+      tombstones: validTombstones(meta?.tombstones),
       fromSnapshot: true,
       loadMs: loaded.durationMs,
     };
@@ -67,5 +70,13 @@ export async function openIndex(
     modelVersion: bundle.manifest.version,
     ...params,
   });
-  return { index, offsets: {}, fromSnapshot: false, loadMs: 0 };
+  return { index, offsets: {}, tombstones: [], fromSnapshot: false, loadMs: 0 };
+}
+
+/** The `[id, version]` pairs of snapshot metadata; anything else in it is ignored. */
+function validTombstones(value: unknown): Array<[string, number]> {
+  if (!Array.isArray(value)) return [];
+  return value.filter((e): e is [string, number] =>
+    Array.isArray(e) && typeof e[0] === "string" && Number.isInteger(e[1])
+  );
 }

@@ -6,7 +6,7 @@
  */
 import { type IndexHolder, saveSnapshot } from "../index/mod.ts";
 import type { Logger } from "../log.ts";
-import type { PartitionOffsets } from "../pipeline/mod.ts";
+import type { PartitionOffsets, TombstoneCache } from "../pipeline/mod.ts";
 import type { Generations } from "./generations.ts";
 
 /** Options of {@linkcode SnapshotWriter}. */
@@ -16,6 +16,8 @@ export interface SnapshotWriterOptions {
   readonly dir: string;
   /** Extra manifest metadata (topic, group). */
   readonly meta: Readonly<Record<string, unknown>>;
+  /** Versions of recent deletes, saved so a restart still ignores late, older upserts. */
+  readonly tombstones: TombstoneCache;
   readonly keep: number;
   readonly log: Logger;
 }
@@ -46,7 +48,12 @@ export class SnapshotWriter {
     // Index and generation change together in one synchronous step; read both now.
     const modelDir = generations.active.bundle.dir;
     await saveSnapshot(live, this.#o.dir, {
-      meta: { ...this.#o.meta, offsets, modelDir },
+      meta: {
+        ...this.#o.meta,
+        offsets,
+        modelDir,
+        tombstones: this.#o.tombstones.entries(),
+      },
       keep: this.#o.keep,
       log: this.#o.log,
     });

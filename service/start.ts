@@ -28,6 +28,7 @@ import {
   Checkpointer,
   type PipelineSummary,
   systemClock,
+  TombstoneCache,
 } from "../pipeline/mod.ts";
 import { caughtUp, Readiness } from "./lag.ts";
 import { resolveModelDir, saveActiveModel } from "./active_model.ts";
@@ -115,11 +116,13 @@ export async function startService(
     stack.use(generations);
     let source: KafkaSource | null = null;
     const covered = new CoveredOffsets(topic, opened.offsets);
+    const tombstones = TombstoneCache.from(opened.tombstones, 100_000);
     const writer = new SnapshotWriter({
       holder,
       generations,
       dir: snapshotsDir,
       meta: { topic, groupId },
+      tombstones,
       keep: config.snapshots.keep,
       log: log.child({ stage: "index" }),
     });
@@ -196,6 +199,7 @@ export async function startService(
       checkpointer,
       swaps,
       offsets: opened.offsets,
+      tombstones,
       covered,
       partitions: topicInfo.partitions,
     });

@@ -79,3 +79,42 @@ Deno.test("restart resumes from committed offsets without duplicates or gaps", a
     await Deno.remove(place.dataDir, { recursive: true });
   }
 });
+
+Deno.test("a versioned delete survives a restart: a late, older upsert stays ignored", async () => {
+  const place = await newPlace();
+  try {
+    const first = await startTestService(place);
+    await produceEvents(first.brokers, first.topic, [
+      { op: "upsert", id: "gone", title: "Linen sofa cushion", version: 3 },
+      { op: "delete", id: "gone", version: 4 },
+      { op: "upsert", id: "kept", title: "Oak side table" },
+    ]);
+    await waitFor(
+      () => first.service.holder.get("kept") !== undefined,
+      "the events before the restart",
+    );
+    assert.equal(first.service.holder.get("gone"), undefined);
+    await first.service.stop();
+
+    await produceEvents(first.brokers, first.topic, [
+      { op: "upsert", id: "gone", title: "Linen sofa cushion", version: 2 },
+      { op: "upsert", id: "marker", title: "Walnut bookend" },
+    ]);
+    const second = await startTestService(place);
+    try {
+      await waitFor(
+        () => second.service.holder.get("marker") !== undefined,
+        "the events after the restart",
+      );
+      assert.equal(
+        second.service.holder.get("gone"),
+        undefined,
+        "an upsert older than the delete brought the product back",
+      );
+    } finally {
+      await second.service.stop();
+    }
+  } finally {
+    await Deno.remove(place.dataDir, { recursive: true });
+  }
+});
