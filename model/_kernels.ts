@@ -147,16 +147,7 @@ export function l2RowsBackward(
 }
 
 /** Seeded pseudo-random numbers (mulberry32), uniform in [0, 1). */
-export function createRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as createRng } from "../random.ts";
 
 /** Standard normal sample from a uniform generator (Box–Muller). */
 export function gaussian(rng: () => number): number {

@@ -16,7 +16,7 @@ import {
   waitJoined,
   waitReady,
 } from "./_fault_helpers.ts";
-import { rng } from "./fault_trial.ts";
+import { mulberry32 as rng } from "../random.ts";
 
 /** Figures of one recovery. */
 export interface RecoveryResult {

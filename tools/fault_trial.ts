@@ -8,6 +8,7 @@
  */
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
+import { mulberry32 as rng } from "../random.ts";
 import { listSnapshots, verifySnapshot } from "../index/mod.ts";
 import { type ServiceChild, spawnService } from "./_fault_child.ts";
 import {
@@ -52,18 +53,6 @@ export interface KillTrialResult {
   readonly readyAfterMs: number;
   readonly caughtUpAfterMs: number;
   readonly problems: readonly string[];
-}
-
-/** A seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Upserts, updates and deletes; `expected` is the final title per live id. */
