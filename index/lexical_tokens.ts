@@ -1,45 +1,5 @@
 /**
- * The one text normaliser of the lexical channel: product titles and attribute values
- * are indexed with it, queries are tokenised with it, so both sides always agree.
+ * The lexical channel's tokenizer, shared with the serve stage through the root module.
  * @module
  */
-
-/**
- * Tokens of `text` for lexical matching: NFKC, accents removed, lower-cased, split on
- * anything that is not a letter or digit, simple English plurals folded ("dresses" →
- * "dress", "watches" → "watch", "berries" → "berry"). Order and repeats are kept.
- */
-export function lexicalTokens(text: string): string[] {
-  const parts = ASCII.test(text)
-    ? text.toLowerCase().split(/[^a-z0-9]+/)
-    : text.normalize("NFKC").normalize("NFKD").replace(/\p{M}+/gu, "")
-      .toLowerCase().split(/[^\p{L}\p{N}]+/u);
-  const out: string[] = [];
-  for (const part of parts) if (part) out.push(foldPlural(part));
-  return out;
-}
-
-/**
- * The comparable form of an attribute value in a filter or a record: NFKC, lower-cased,
- * trimmed, inner whitespace collapsed ("Velocity  Pro" equals "velocity pro").
- */
-export function filterValueKey(value: unknown): string {
-  const s = String(value);
-  return (ASCII.test(s) ? s : s.normalize("NFKC")).toLowerCase().trim()
-    .replace(/\s+/g, " ");
-}
-
-// deno-lint-ignore no-control-regex -- the whole ASCII range is the point
-const ASCII = /^[\x00-\x7f]*$/;
-
-/** English plural folding (the same rules as the serve stage's keyword matcher). */
-export function foldPlural(token: string): string {
-  if (token.length <= 3 || /[^a-z]/.test(token)) return token;
-  if (token.length > 4 && token.endsWith("ies")) {
-    return token.slice(0, -3) + "y";
-  }
-  if (/(ss|x|ch|sh)es$/.test(token)) return token.slice(0, -2);
-  if (/(ss|us|is)$/.test(token)) return token;
-  if (token.endsWith("s")) return token.slice(0, -1);
-  return token;
-}
+export { filterValueKey, foldPlural, lexicalTokens } from "../tokens.ts";

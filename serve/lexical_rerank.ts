@@ -6,6 +6,7 @@
  */
 
 import type { ProductRecord, SearchHit } from "../types.ts";
+import { foldPlural } from "../tokens.ts";
 
 /** A candidate after re-scoring. */
 export interface RankedHit {
@@ -68,7 +69,7 @@ export function matchText(text: string): string {
     : text.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase()
       .split(/[^\p{L}\p{N}]+/u);
   let out = " ";
-  for (const token of tokens) if (token) out += fold(token) + " ";
+  for (const token of tokens) if (token) out += foldPlural(token) + " ";
   return out;
 }
 
@@ -122,15 +123,3 @@ export function productMatchText(record: ProductRecord): string {
 
 // deno-lint-ignore no-control-regex -- the whole ASCII range is the point
 const ASCII = /^[\x00-\x7f]*$/;
-
-/** English plural folding, applied the same way to both sides of a match. */
-function fold(token: string): string {
-  if (token.length <= 3 || /[^a-z]/.test(token)) return token;
-  if (token.length > 4 && token.endsWith("ies")) {
-    return token.slice(0, -3) + "y";
-  }
-  if (/(ss|x|ch|sh)es$/.test(token)) return token.slice(0, -2);
-  if (/(ss|us|is)$/.test(token)) return token;
-  if (token.endsWith("s")) return token.slice(0, -1);
-  return token;
-}

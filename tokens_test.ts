@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { filterValueKey, lexicalTokens } from "./lexical_tokens.ts";
+import { filterValueKey, lexicalTokens } from "./tokens.ts";
 
 Deno.test("lexicalTokens() lower-cases, splits on punctuation and folds plurals", () => {
   assert.deepEqual(
