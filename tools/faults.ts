@@ -100,9 +100,9 @@ async function run(
       `trial ${
         i + 1
       }/${o.trials} ${mode} seed=${r.seed}: killed after ${r.killedAfterMs} ms, ` +
-        `committed ${JSON.stringify(r.committedAtKill)} ≤ snapshot ${
-          JSON.stringify(r.snapshotOffsets)
-        }, ` +
+        `committed ${JSON.stringify(r.committedAtKill)}, ${
+          mode === "kill" ? "newest snapshot" : "snapshot used after damage"
+        } ${JSON.stringify(r.snapshotOffsets)}, ` +
         `live ${r.liveExpected}, lost ${r.lost}, extra ${r.extra}, ready ${r.readyAfterMs} ms, ` +
         `caught up ${r.caughtUpAfterMs} ms${
           r.problems.length ? ` PROBLEMS ${r.problems.join("; ")}` : ""
