@@ -42,11 +42,22 @@ export interface IngestResults {
   readonly memory: {
     readonly seconds: number;
     readonly samples: number[];
+    /** Per sample: JS heap in use, the index's own memory estimate, its stale rows. */
+    readonly heapMiB: number[];
+    readonly indexMiB: number[];
+    readonly staleRows: number[];
     readonly warmupSamples: number;
     readonly medianMiB: number;
     /** Largest deviation of a post-warm-up sample from their median, in %. */
     readonly maxDeviationPct: number;
   };
+}
+
+/** Per-second samples beside RSS during the soak. */
+interface MemoryDetail {
+  readonly heapMiB: number[];
+  readonly indexMiB: number[];
+  readonly staleRows: number[];
 }
 
 /** Options of {@linkcode runIngestStage}. */
@@ -134,6 +145,7 @@ export async function runIngestStage(
       `ingest: memory soak at ${rate}/s for ${options.soakSeconds} s`,
     );
     const samples: number[] = [];
+    const detail: MemoryDetail = { heapMiB: [], indexMiB: [], staleRows: [] };
     await steady(
       service,
       producer,
@@ -142,13 +154,14 @@ export async function runIngestStage(
       options.soakSeconds,
       "s",
       samples,
+      detail,
     );
     return {
       products: n,
       env,
       pipelinePerS,
       freshness: { targetRatePerS: rate, ...freshness },
-      memory: memorySummary(samples, options.soakSeconds),
+      memory: { ...memorySummary(samples, options.soakSeconds), ...detail },
     };
   } finally {
     await service.stop();
@@ -179,6 +192,7 @@ async function steady(
   seconds: number,
   prefix: string,
   samples: number[] | null,
+  detail?: MemoryDetail,
 ) {
   const pool = catalog.events.length;
   const latest = new Map<string, number>();
@@ -194,6 +208,10 @@ async function steady(
   const sampler = () => {
     if (samples === null || performance.now() < nextSample) return;
     samples.push(rssMiB());
+    const stats = service.holder.current?.stats();
+    detail?.heapMiB.push(round(Deno.memoryUsage().heapUsed / 2 ** 20, 1));
+    detail?.indexMiB.push(round((stats?.memoryBytes ?? NaN) / 2 ** 20, 1));
+    detail?.staleRows.push(stats?.staleRows ?? NaN);
     nextSample += 1000;
   };
   const sent = await producer.paced(rate, seconds, make, sampler);
@@ -235,7 +253,7 @@ function quantiles(service: Service, name: string) {
 function memorySummary(
   samples: number[],
   seconds: number,
-): IngestResults["memory"] {
+): Omit<IngestResults["memory"], keyof MemoryDetail> {
   const warmupSamples = Math.min(
     samples.length - 1,
     Math.max(1, Math.floor(samples.length * 0.2)),

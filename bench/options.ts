@@ -86,7 +86,7 @@ const MODES = {
 } as const;
 
 /**
- * Parses `[--quick | --tiny | --soak] [--only a,b] [--out DIR] [--no-docs]`.
+ * Parses `[--quick | --tiny | --soak] [--soak-seconds N] [--only a,b] [--out DIR] [--no-docs]`.
  * @throws {RangeError} on an unknown flag or stage
  */
 export function parseArgs(args: readonly string[]): BenchOptions {
@@ -94,11 +94,13 @@ export function parseArgs(args: readonly string[]): BenchOptions {
   let only: StageName[] = [...STAGES];
   let outDir = "bench-results";
   let docs = true;
+  let soakSeconds: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--quick" || a === "--tiny" || a === "--soak") {
       mode = a.slice(2) as BenchOptions["mode"];
     } else if (a === "--no-docs") docs = false;
+    else if (a === "--soak-seconds") soakSeconds = positive(args[++i], a);
     else if (a === "--out") outDir = args[++i] ?? outDir;
     else if (a === "--only") only = stageList(args[++i] ?? "");
     else throw new RangeError(`Cannot run bench: unknown argument "${a}"`);
@@ -111,8 +113,18 @@ export function parseArgs(args: readonly string[]): BenchOptions {
     docs,
     batchSize: 32,
     ...sizes,
-    soakSeconds: mode === "soak" ? 600 : sizes.soakSeconds,
+    soakSeconds: soakSeconds ?? (mode === "soak" ? 600 : sizes.soakSeconds),
   };
+}
+
+function positive(value: string | undefined, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(
+      `Cannot run bench: ${flag} takes a positive integer: got "${value}"`,
+    );
+  }
+  return n;
 }
 
 function stageList(value: string): StageName[] {
