@@ -45,6 +45,8 @@ export interface ImageConfig {
   readonly baseDir: string;
   /** Images fetched and decoded at once. @default 4 */
   readonly concurrency: number;
+  /** Worker threads that fetch and decode images; 0 decodes on the main thread. @default 2 */
+  readonly workers: number;
 }
 
 /** Model bundle and encoder. */
@@ -207,6 +209,11 @@ export const ENV_VARS: readonly EnvVar[] = [
     default: "4",
     help: "Images fetched/decoded at once",
   },
+  {
+    name: "IMAGE_WORKERS",
+    default: "2",
+    help: "Worker threads decoding images (0 = main thread)",
+  },
   { name: "MODEL_DIR", default: "model/default", help: "Model bundle folder" },
   {
     name: "ENCODER_DEVICE",
@@ -305,6 +312,7 @@ export function loadConfig(
     allowPrivateNetwork: r.bool("IMAGE_ALLOW_PRIVATE_NETWORK", false),
     baseDir: r.str("IMAGE_BASE_DIR", "."),
     concurrency: r.int("IMAGE_CONCURRENCY", 4, 1, 256),
+    workers: r.int("IMAGE_WORKERS", 2, 0, 64),
   };
   const encoder: EncoderConfig = {
     modelDir: r.str("MODEL_DIR", "model/default"),

@@ -73,3 +73,8 @@ export {
   type KeywordVocabulary,
 } from "./keywords.ts";
 export type { ImageRef, ImageTensor, ModalityWeights } from "../types.ts";
+export {
+  createImageWorkers,
+  type ImageWorkers,
+  type WorkerImageOptions,
+} from "./image_workers.ts";

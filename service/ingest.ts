@@ -5,7 +5,11 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import { loadImage } from "../encode/mod.ts";
+import {
+  createImageWorkers,
+  type ImageWorkers,
+  loadImage,
+} from "../encode/mod.ts";
 import type { IndexHolder } from "../index/mod.ts";
 import {
   createKafkaDeadLetterSink,
@@ -95,8 +99,11 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
       createTopic: true,
     }),
   );
+  const workers = config.images.workers > 0
+    ? stack.use(createImageWorkers({ workers: config.images.workers }))
+    : null;
   const owned = stack.move();
-  return run(deps, source, dlq, owned);
+  return run(deps, source, dlq, owned, workers);
 }
 
 function run(
@@ -104,18 +111,19 @@ function run(
   source: KafkaSource,
   dlq: DeadLetterSink,
   owned: AsyncDisposableStack,
+  workers: ImageWorkers | null,
 ): Ingest {
   const { config, log, metrics, holder, generations, checkpointer } = deps;
   const stopSource = new AbortController();
   const done = runPipeline({
     source: stoppable(deps.gate.wrap(source), stopSource.signal),
     parse: (m) => parseEvent(m),
-    loadImage: (ref) =>
-      loadImage(
-        ref,
-        generations.active.bundle.manifest.image,
-        imageOptions(config),
-      ),
+    loadImage: (ref) => {
+      const spec = generations.active.bundle.manifest.image;
+      return workers
+        ? workers.load(ref, spec, imageOptions(config))
+        : loadImage(ref, spec, imageOptions(config));
+    },
     // The gate guarantees no batch is in flight when the generation changes.
     encode: (batch) =>
       generations.active.encoders.product.encode([...batch], {}),
