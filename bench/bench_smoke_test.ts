@@ -12,6 +12,8 @@ import { parseWrk } from "./_wrk.ts";
 Deno.test("parseArgs() resolves modes and rejects unknown stages", () => {
   assert.equal(parseArgs([]).mode, "default");
   assert.equal(parseArgs(["--soak"]).soakSeconds, 600);
+  assert.equal(parseArgs(["--soak-seconds", "90"]).soakSeconds, 90);
+  assert.throws(() => parseArgs(["--soak-seconds", "0"]), RangeError);
   assert.deepEqual([...parseArgs(["--only", "index,search"]).only], [
     "index",
     "search",
@@ -82,6 +84,10 @@ Deno.test("deno task bench --tiny runs every stage and writes its report", async
     assert.ok(r.ingest.pipelinePerS > 0);
     assert.ok(r.ingest.freshness.latencyMs.n > 0);
     assert.ok(r.ingest.memory.samples.length >= 2);
+    assert.equal(
+      r.ingest.memory.indexMiB.length,
+      r.ingest.memory.samples.length,
+    );
     assert.ok(
       r.index.fresh.recallAt10 > 0.5,
       "recall of the tiny index is absurd",

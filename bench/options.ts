@@ -7,11 +7,11 @@
 /** The stages, in run order. */
 export const STAGES = [
   "limits",
-  "devices",
   "pipeline",
   "ingest",
   "index",
   "search",
+  "devices",
 ] as const;
 /** One stage name. */
 export type StageName = typeof STAGES[number];

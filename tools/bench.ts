@@ -105,14 +105,6 @@ async function run(options: BenchOptions): Promise<BenchResults> {
     results.limits = limits.results;
     tensors = limits.tensors;
   }
-  if (catalog && has("devices")) {
-    tensors ??= (await decodeAll(catalog, bundle)).tensors;
-    results.devices = await runDevices(tensors, bundle, {
-      items: options.deviceItems,
-      batch: 16,
-      progress,
-    });
-  }
   if (catalog && has("pipeline")) {
     await using encoders = await createEncoders(bundle, { device: "auto" });
     const base = { maxBatchSize: 32, maxWaitMs: 20, imageConcurrency: 4 };
@@ -163,6 +155,16 @@ async function run(options: BenchOptions): Promise<BenchResults> {
     big = stack.use(r.index);
   }
   if (has("search")) results.search = await searchStage(options, bundle, big);
+  // Last: once wasm/WebGPU sessions have run in this process, the service's image
+  // Workers (IMAGE_WORKERS) stopped answering (seen 2026-11-25), so devices go after it.
+  if (catalog && has("devices")) {
+    tensors ??= (await decodeAll(catalog, bundle)).tensors;
+    results.devices = await runDevices(tensors, bundle, {
+      items: options.deviceItems,
+      batch: 16,
+      progress,
+    });
+  }
   results.seconds = round((performance.now() - t0) / 1000, 1);
   return results;
 }
