@@ -99,9 +99,7 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
       createTopic: true,
     }),
   );
-  const workers = config.images.workers > 0
-    ? stack.use(createImageWorkers({ workers: config.images.workers }))
-    : null;
+  const workers = imageWorkers(deps, stack);
   const owned = stack.move();
   return run(deps, source, dlq, owned, workers);
 }
@@ -217,4 +215,27 @@ async function dropPartitions(
   } finally {
     release();
   }
+}
+
+/**
+ * The image Worker pool, when configured and safe: with onnxruntime-web (wasm, WebGPU)
+ * sessions in the process, Deno Workers were seen to stop answering, so images are
+ * decoded on the main thread then (measured gain of the pool is with the native encoder).
+ */
+function imageWorkers(
+  deps: IngestDeps,
+  stack: AsyncDisposableStack,
+): ImageWorkers | null {
+  const { config, log, generations } = deps;
+  if (config.images.workers === 0) return null;
+  const device = generations.active.encoders.device;
+  if (device !== "native") {
+    log.warn("image_workers_off", {
+      device,
+      why:
+        "image Workers hang next to onnxruntime-web sessions; decoding on the main thread",
+    });
+    return null;
+  }
+  return stack.use(createImageWorkers({ workers: config.images.workers }));
 }
