@@ -45,7 +45,7 @@ export interface ImageConfig {
   readonly baseDir: string;
   /** Images fetched and decoded at once. @default 4 */
   readonly concurrency: number;
-  /** Worker threads that fetch and decode images; 0 decodes on the main thread. @default 2 */
+  /** Worker threads that fetch and decode images (used with the native encoder); 0 decodes on the main thread. @default 2 */
   readonly workers: number;
 }
 
@@ -212,7 +212,8 @@ export const ENV_VARS: readonly EnvVar[] = [
   {
     name: "IMAGE_WORKERS",
     default: "2",
-    help: "Worker threads decoding images (0 = main thread)",
+    help:
+      "Worker threads decoding images beside the native encoder (0 = main thread)",
   },
   { name: "MODEL_DIR", default: "model/default", help: "Model bundle folder" },
   {
