@@ -5,6 +5,7 @@
  */
 
 import MiniSearch from "minisearch";
+import { foldPlural } from "../../tokens.ts";
 
 /** A product as the baseline sees it. */
 export interface TitleDoc {
@@ -14,17 +15,8 @@ export interface TitleDoc {
   readonly title: string;
 }
 
-/** Folds simple English plurals ("dresses" → "dress", "watches" → "watch", "bodies" → "body"). */
-export function foldPlural(token: string): string {
-  if (token.length <= 3 || /[^a-z]/.test(token)) return token;
-  if (token.length > 4 && token.endsWith("ies")) {
-    return token.slice(0, -3) + "y";
-  }
-  if (/(ss|x|ch|sh)es$/.test(token)) return token.slice(0, -2);
-  if (/(ss|us|is)$/.test(token)) return token;
-  if (token.endsWith("s")) return token.slice(0, -1);
-  return token;
-}
+/** Folds simple English plurals: the same rule as the service's lexical channel. */
+export { foldPlural };
 
 /** A BM25 index over titles. */
 export class Bm25Titles {
