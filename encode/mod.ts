@@ -22,7 +22,7 @@
  * @module
  */
 
-export { loadBundle, type ModelBundle } from "./load_bundle.ts";
+export { loadBundle, type ModelBundle, sha256Hex } from "./load_bundle.ts";
 export type { GraphKey } from "./_onnx_io.ts";
 export {
   createEncoders,

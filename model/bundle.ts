@@ -6,6 +6,7 @@
 
 import { join } from "node:path";
 import type { KeywordVocabulary } from "../encode/keywords.ts";
+import { sha256Hex } from "../encode/mod.ts";
 import {
   DEFAULT_CONFIG,
   initParams,
@@ -50,17 +51,6 @@ export interface WrittenManifest {
   readonly files: Record<string, { path: string; sha256: string }>;
 }
 
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    bytes as Uint8Array<ArrayBuffer>,
-  );
-  return Array.from(
-    new Uint8Array(digest),
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
-}
-
 /** Writes the bundle of `params` into `dir` (created if missing); returns the manifest. */
 export async function writeBundle(
   dir: string,
@@ -83,7 +73,10 @@ export async function writeBundle(
   const files: Record<string, { path: string; sha256: string }> = {};
   for (const [key, [path, bytes]] of Object.entries(contents)) {
     await Deno.writeFile(join(dir, path), bytes);
-    files[key] = { path, sha256: await sha256Hex(bytes) };
+    files[key] = {
+      path,
+      sha256: await sha256Hex(bytes as Uint8Array<ArrayBuffer>),
+    };
   }
   const { config } = params;
   const manifest: WrittenManifest = {

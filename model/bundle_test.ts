@@ -2,19 +2,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as ort from "onnxruntime-web";
 import { createTinyBundle } from "./bundle.ts";
+import { sha256Hex } from "../encode/mod.ts";
 
 ort.env.wasm.numThreads = 1;
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    bytes as Uint8Array<ArrayBuffer>,
-  );
-  return Array.from(
-    new Uint8Array(digest),
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
-}
 
 Deno.test("createTinyBundle() writes a reproducible bundle whose graphs run", async () => {
   const dirA = await Deno.makeTempDir();
