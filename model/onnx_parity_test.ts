@@ -17,25 +17,9 @@ import {
   exportImageTower,
   exportTextTower,
 } from "./onnx_export.ts";
+import { runOnnxWasm } from "./train/parity.ts";
 
 ort.env.wasm.numThreads = 1;
-
-async function run(
-  model: Uint8Array,
-  feeds: Record<string, ort.Tensor>,
-): Promise<Record<string, Float32Array>> {
-  const session = await ort.InferenceSession.create(model, {
-    executionProviders: ["wasm"],
-  });
-  try {
-    const out = await session.run(feeds);
-    return Object.fromEntries(
-      Object.entries(out).map(([k, v]) => [k, v.data as Float32Array]),
-    );
-  } finally {
-    await session.release();
-  }
-}
 
 function maxDiff(a: Float32Array, b: Float32Array): number {
   assert.equal(a.length, b.length);
@@ -68,7 +52,7 @@ Deno.test("exportTextTower() matches textTowerForward() in onnxruntime-web", asy
   const ids = new Int32Array(TEXTS.length * spec.maxTokens);
   TEXTS.forEach((t, i) => ids.set(textFeatures(t, spec), i * spec.maxTokens));
   for (const tower of ["query", "title"] as const) {
-    const out = await run(exportTextTower(p, tower), {
+    const out = await runOnnxWasm(exportTextTower(p, tower), {
       ids: new ort.Tensor("int32", ids, [TEXTS.length, spec.maxTokens]),
     });
     const ref = textTowerForward(p[tower], ids, TEXTS.length).out;
@@ -81,7 +65,7 @@ Deno.test("exportImageTower() and exportFusion() match the TypeScript forward", 
   const rng = createRng(3);
   const n = 3;
   const pixels = new Float32Array(n * 3 * 64 * 64).map(() => (rng() - 0.5) * 4);
-  const out = await run(exportImageTower(p), {
+  const out = await runOnnxWasm(exportImageTower(p), {
     pixels: new ort.Tensor("float32", pixels, [n, 3, 64, 64]),
   });
   const feats = new Float32Array(n * 944);
@@ -101,7 +85,7 @@ Deno.test("exportImageTower() and exportFusion() match the TypeScript forward", 
   const title =
     textTowerForward(p.title, new Int32Array(n * 64).fill(5), n).out;
   const has = Float32Array.of(1, 0, 1);
-  const fused = await run(exportFusion(p), {
+  const fused = await runOnnxWasm(exportFusion(p), {
     title: new ort.Tensor("float32", title, [n, 16]),
     image: new ort.Tensor("float32", image, [n, 16]),
     has_image: new ort.Tensor("float32", has, [n, 1]),

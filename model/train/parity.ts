@@ -40,11 +40,12 @@ export interface ParityReport {
   readonly max: number;
 }
 
-async function runGraph(
-  path: string,
+/** Runs an ONNX model on onnxruntime-web (wasm) and returns every output's data. */
+export async function runOnnxWasm(
+  model: Uint8Array,
   feeds: Record<string, ort.Tensor>,
 ): Promise<Record<string, Float32Array>> {
-  const session = await ort.InferenceSession.create(await Deno.readFile(path), {
+  const session = await ort.InferenceSession.create(model, {
     executionProviders: ["wasm"],
   });
   try {
@@ -74,7 +75,7 @@ async function imageParity(
 ): Promise<{ diff: number; image: Float32Array }> {
   const m = inputs.hasImage.length;
   const side = params.config.image.width;
-  const out = await runGraph(join(dir, "image.onnx"), {
+  const out = await runOnnxWasm(await Deno.readFile(join(dir, "image.onnx")), {
     pixels: new ort.Tensor("float32", inputs.pixels, [m, 3, side, side]),
   });
   const feats = new Float32Array(m * FRONTEND_SIZE);
@@ -102,7 +103,10 @@ export async function checkParity(
   const idsTensor = new ort.Tensor("int32", inputs.ids, [n, maxTokens]);
   const text: Record<string, number> = {};
   for (const tower of ["query", "title"] as const) {
-    const out = await runGraph(join(dir, `${tower}.onnx`), { ids: idsTensor });
+    const out = await runOnnxWasm(
+      await Deno.readFile(join(dir, `${tower}.onnx`)),
+      { ids: idsTensor },
+    );
     const ref = textTowerForward(params[tower], inputs.ids, n).out;
     text[tower] = maxDiff(out.embedding, ref);
   }
@@ -111,11 +115,14 @@ export async function checkParity(
   const d = params.config.dims;
   const titleIds = inputs.ids.subarray(0, m * maxTokens);
   const title = textTowerForward(params.title, titleIds, m).out;
-  const fused = await runGraph(join(dir, "fusion.onnx"), {
-    title: new ort.Tensor("float32", title, [m, d]),
-    image: new ort.Tensor("float32", image, [m, d]),
-    has_image: new ort.Tensor("float32", inputs.hasImage, [m, 1]),
-  });
+  const fused = await runOnnxWasm(
+    await Deno.readFile(join(dir, "fusion.onnx")),
+    {
+      title: new ort.Tensor("float32", title, [m, d]),
+      image: new ort.Tensor("float32", image, [m, d]),
+      has_image: new ort.Tensor("float32", inputs.hasImage, [m, 1]),
+    },
+  );
   const ref = fusionForward(params.fusion, title, image, inputs.hasImage, m);
   const report = {
     query: text.query ?? Infinity,
