@@ -7,7 +7,7 @@
 
 import type { TextSpec } from "../encode/text_features.ts";
 import { createRng, type Dense, gaussian, randomDense } from "./_kernels.ts";
-import { FRONTEND_SIZE, type ImageFrontSpec } from "./image_frontend.ts";
+import { featureSize, type ImageFrontSpec } from "./image_frontend.ts";
 
 /** Sizes of every part of the model. */
 export interface ModelConfig {
@@ -116,7 +116,7 @@ function randomTextTower(
 /** Randomly initialised parameters, reproducible from `seed`. */
 export function initParams(config: ModelConfig, seed: number): ModelParams {
   const rng = createRng(seed);
-  const features = FRONTEND_SIZE;
+  const features = featureSize(config.image);
   return {
     config,
     query: randomTextTower(config, rng),

@@ -43,6 +43,8 @@ export interface BackboneSpec {
   readonly source: "nsfwjs@4.4.0/mobilenet_v2";
   /** Keras layer whose output is pooled into features, e.g. "block_13_expand_relu". */
   readonly layer: string;
+  /** Channels of that layer (the pooled feature length), checked when converting. */
+  readonly channels: number;
 }
 
 let cached: Promise<KerasModel> | undefined;

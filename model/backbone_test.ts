@@ -90,6 +90,7 @@ Deno.test("addBackbone() matches the package's model run by TF.js", async () => 
     {
       source: "nsfwjs@4.4.0/mobilenet_v2",
       layer: LAYER,
+      channels: 576,
     },
   );
   g.node("Identity", [features], { out: "features" });
@@ -119,6 +120,7 @@ Deno.test("addBackbone() names the layer it cannot find", async () => {
       addBackbone(g, { layers: [], weights: new Map() }, pixels, {
         source: "nsfwjs@4.4.0/mobilenet_v2",
         layer: "block_99_relu",
+        channels: 1,
       }),
     /Cannot find MobileNetV2 layer "block_99_relu"/,
   );

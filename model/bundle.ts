@@ -13,6 +13,7 @@ import {
   type ModelConfig,
   type ModelParams,
 } from "./architecture.ts";
+import { loadMobileNetV2 } from "./backbone.ts";
 import {
   exportFusion,
   exportImageTower,
@@ -61,7 +62,13 @@ export async function writeBundle(
   const contents: Record<string, [string, Uint8Array]> = {
     query: ["query.onnx", exportTextTower(params, "query")],
     title: ["title.onnx", exportTextTower(params, "title")],
-    image: ["image.onnx", exportImageTower(params)],
+    image: [
+      "image.onnx",
+      exportImageTower(
+        params,
+        params.config.image.backbone ? await loadMobileNetV2() : undefined,
+      ),
+    ],
     fusion: ["fusion.onnx", exportFusion(params)],
     keywords: [
       "keywords.json",
@@ -92,6 +99,7 @@ export async function writeBundle(
       std: config.image.std,
       resize: "area",
       background: [255, 255, 255],
+      ...(config.image.backbone ? { backbone: config.image.backbone } : {}),
     },
     text: config.text,
     keywords: { alpha: options.alpha },

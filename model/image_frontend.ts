@@ -1,24 +1,34 @@
 /**
  * The image tower's fixed (untrained) front end, computed identically here and in the
- * exported ONNX graph. Input: a normalised 3×64×64 CHW image. Output: 944 features:
- * - 192: the image average-pooled to an 8×8 RGB thumbnail (layout, silhouette, colour);
- * - 432: soft assignment of each pixel of a 16×16 version to 27 colour prototypes
- *   (softmax over prototypes), average-pooled to a 4×4 grid (where which colour is);
- * - 320: |3×3 edge/blob filters| on the 32×32 luminance (two Sobel, two diagonal, one
- *   Laplacian), average-pooled to 8×8 (shape).
+ * exported ONNX graph. Two kinds, chosen by the spec:
+ * - with a `backbone` (the shipped default): the pretrained MobileNetV2 of
+ *   model/backbone.ts, pooled, followed by the colour features below computed on a
+ *   16×16 version of the input (pooled CNN features lose colour);
+ * - without one (tiny test bundles): a filter bank on a 3×64×64 CHW image, 944 features:
+ *   - 192: the image average-pooled to an 8×8 RGB thumbnail (layout, silhouette, colour);
+ *   - 432: soft assignment of each pixel of a 16×16 version to 27 colour prototypes
+ *     (softmax over prototypes), average-pooled to a 4×4 grid (where which colour is);
+ *   - 320: |3×3 edge/blob filters| on the 32×32 luminance (two Sobel, two diagonal, one
+ *     Laplacian), average-pooled to 8×8 (shape).
  * @module
  */
 
+import type { BackboneSpec, KerasModel } from "./backbone.ts";
+import { addBackbone } from "./backbone.ts";
+import type { GraphBuilder } from "./_onnx_graph.ts";
+
 /** Image input parameters the front end needs (a subset of the manifest's `image`). */
 export interface ImageFrontSpec {
-  /** Input width in pixels (64). */
+  /** Input width in pixels (64 without a backbone, a multiple of 16 with one). */
   readonly width: number;
-  /** Input height in pixels (64). */
+  /** Input height in pixels (equal to the width). */
   readonly height: number;
   /** Per-channel mean on 0..1 values (RGB). */
   readonly mean: readonly number[];
   /** Per-channel standard deviation on 0..1 values (RGB). */
   readonly std: readonly number[];
+  /** Pretrained backbone in front of the colour features; none: the filter bank. */
+  readonly backbone?: BackboneSpec;
 }
 
 /** Side of the input image the front end expects. */
@@ -29,8 +39,15 @@ const LEVELS = [1 / 6, 1 / 2, 5 / 6];
 const SIGMA = 0.15;
 export const COLOURS = LEVELS.length ** 3;
 export const EDGE_FILTERS = 5;
-/** Length of the feature vector. */
+/** Length of the filter bank's feature vector (no backbone). */
 export const FRONTEND_SIZE = 3 * 64 + COLOURS * 16 + EDGE_FILTERS * 64;
+/** Length of the colour features that follow a backbone's. */
+export const COLOUR_SIZE = COLOURS * 16;
+
+/** Length of the front end's feature vector for `spec`. */
+export function featureSize(spec: ImageFrontSpec): number {
+  return spec.backbone ? spec.backbone.channels + COLOUR_SIZE : FRONTEND_SIZE;
+}
 
 const KERNELS: readonly number[][] = [
   [-1, 0, 1, -2, 0, 2, -1, 0, 1],
@@ -40,9 +57,20 @@ const KERNELS: readonly number[][] = [
   [0, 1, 0, 1, -4, 1, 0, 1, 0],
 ];
 
-/** @throws {RangeError} unless the spec is 64×64 with 3 means and stds */
+/**
+ * @throws {RangeError} unless the input is square (64×64 without a backbone, a multiple
+ * of 16 of at least 32 with one) with 3 means and stds
+ */
 export function checkFrontSpec(spec: ImageFrontSpec): void {
-  if (spec.width !== FRONTEND_INPUT || spec.height !== FRONTEND_INPUT) {
+  if (spec.backbone) {
+    if (
+      spec.width !== spec.height || spec.width % 16 !== 0 || spec.width < 32
+    ) {
+      throw new RangeError(
+        `Cannot build image front end: input must be square, a multiple of 16 and at least 32, got ${spec.width}×${spec.height}`,
+      );
+    }
+  } else if (spec.width !== FRONTEND_INPUT || spec.height !== FRONTEND_INPUT) {
     throw new RangeError(
       `Cannot build image front end: input must be ${FRONTEND_INPUT}×${FRONTEND_INPUT}, got ${spec.width}×${spec.height}`,
     );
@@ -190,4 +218,70 @@ export function imageFrontend(
   out.set(colourFeatures(avgPool(pixels, 3, 64, 4), spec), 192);
   out.set(edgeFeatures(avgPool(pixels, 3, 64, 2)), 192 + COLOURS * 16);
   return out;
+}
+
+function pool(g: GraphBuilder, x: string, k: number): string {
+  return g.node("AveragePool", [x], {
+    attrs: { kernel_shape: [k, k], strides: [k, k] },
+  });
+}
+
+function flatten(g: GraphBuilder, x: string): string {
+  return g.node("Flatten", [x], { attrs: { axis: 1 } });
+}
+
+/** Colour prototype features of `x16` (a [N, 3, 16, 16] tensor): [N, 432]. */
+function addColours(
+  g: GraphBuilder,
+  x16: string,
+  spec: ImageFrontSpec,
+): string {
+  const colour = colourConv(spec);
+  const logits = g.node("Conv", [
+    x16,
+    g.float("colour_w", [COLOURS, 3, 1, 1], colour.w),
+    g.float("colour_b", [COLOURS], colour.b),
+  ]);
+  const probs = g.node("Softmax", [logits], { attrs: { axis: 1 } });
+  return flatten(g, pool(g, probs, 4));
+}
+
+/**
+ * Adds the front end to `g`: normalised `pixels` [N, 3, H, W] → features
+ * [N, {@linkcode featureSize}]. `keras` is the backbone's weights, needed when the spec
+ * has a backbone.
+ * @throws {RangeError} on a spec the front end cannot take
+ */
+export function addImageFeatures(
+  g: GraphBuilder,
+  pixels: string,
+  spec: ImageFrontSpec,
+  keras?: KerasModel,
+): string {
+  checkFrontSpec(spec);
+  if (spec.backbone) {
+    if (!keras) {
+      throw new TypeError(
+        "Cannot build image front end: the backbone's weights are not loaded",
+      );
+    }
+    const { features, channels } = addBackbone(g, keras, pixels, spec.backbone);
+    if (channels !== spec.backbone.channels) {
+      throw new RangeError(
+        `Cannot build image front end: layer "${spec.backbone.layer}" has ${channels} channels, the spec says ${spec.backbone.channels}`,
+      );
+    }
+    const colours = addColours(g, pool(g, pixels, spec.width / 16), spec);
+    return g.node("Concat", [features, colours], { attrs: { axis: 1 } });
+  }
+  const thumb = flatten(g, pool(g, pixels, 8));
+  const colours = addColours(g, pool(g, pixels, 4), spec);
+  const edges = g.node("Abs", [
+    g.node("Conv", [
+      pool(g, pixels, 2),
+      g.float("edge_w", [EDGE_FILTERS, 3, 3, 3], edgeConv()),
+    ], { attrs: { pads: [1, 1, 1, 1] } }),
+  ]);
+  const edgeFeats = flatten(g, pool(g, edges, 4));
+  return g.node("Concat", [thumb, colours, edgeFeats], { attrs: { axis: 1 } });
 }

@@ -7,12 +7,11 @@
 import { type Dense, NORM_EPS } from "./_kernels.ts";
 import { FLOAT, GraphBuilder, INT32 } from "./_onnx_graph.ts";
 import type { ModelParams, TextTowerParams } from "./architecture.ts";
+import type { KerasModel } from "./backbone.ts";
 import {
-  checkFrontSpec,
-  colourConv,
-  COLOURS,
-  EDGE_FILTERS,
-  edgeConv,
+  addImageFeatures,
+  featureSize,
+  type ImageFrontSpec,
 } from "./image_frontend.ts";
 
 function gemm(g: GraphBuilder, x: string, layer: Dense, name: string): string {
@@ -64,43 +63,29 @@ export function exportTextTower(
   return g.encode();
 }
 
-function pool(g: GraphBuilder, x: string, k: number): string {
-  return g.node("AveragePool", [x], {
-    attrs: { kernel_shape: [k, k], strides: [k, k] },
-  });
-}
-
-function flatten(g: GraphBuilder, x: string): string {
-  return g.node("Flatten", [x], { attrs: { axis: 1 } });
-}
-
-/** The image tower: `pixels` float32 [N, 3, H, W] → `embedding` float32 [N, D]. */
-export function exportImageTower(params: ModelParams): Uint8Array {
+/**
+ * The image tower: `pixels` float32 [N, 3, H, W] → `embedding` float32 [N, D], and
+ * `features` [N, F], the front end's output (the head's input), so that
+ * `deno task adapt` can retrain the head without running the backbone again.
+ * `keras` holds the backbone's weights when the config has a backbone.
+ */
+export function exportImageTower(
+  params: ModelParams,
+  keras?: KerasModel,
+): Uint8Array {
   const { image: spec, dims } = params.config;
-  checkFrontSpec(spec);
   const p = params.image;
   const g = new GraphBuilder("image_tower");
   const pixels = g.input("pixels", FLOAT, ["N", 3, spec.height, spec.width]);
-  const thumb = flatten(g, pool(g, pixels, 8));
-  const colour = colourConv(spec);
-  const logits = g.node("Conv", [
-    pool(g, pixels, 4),
-    g.float("colour_w", [COLOURS, 3, 1, 1], colour.w),
-    g.float("colour_b", [COLOURS], colour.b),
-  ]);
-  const probs = g.node("Softmax", [logits], { attrs: { axis: 1 } });
-  const colours = flatten(g, pool(g, probs, 4));
-  const edges = g.node("Abs", [
-    g.node("Conv", [
-      pool(g, pixels, 2),
-      g.float("edge_w", [EDGE_FILTERS, 3, 3, 3], edgeConv()),
-    ], { attrs: { pads: [1, 1, 1, 1] } }),
-  ]);
-  const edgeFeats = flatten(g, pool(g, edges, 4));
-  const feats = g.node("Concat", [thumb, colours, edgeFeats], {
-    attrs: { axis: 1 },
+  const n = featureSize(spec);
+  if (p.featMean.length !== n) {
+    throw new RangeError(
+      `Cannot export image tower: the head takes ${p.featMean.length} features, the front end gives ${n}`,
+    );
+  }
+  const feats = g.node("Identity", [addImageFeatures(g, pixels, spec, keras)], {
+    out: "features",
   });
-  const n = p.featMean.length;
   const z = g.node("Mul", [
     g.node("Sub", [feats, g.float("feat_mean", [n], p.featMean)]),
     g.float("feat_inv_std", [n], p.featInvStd),
@@ -108,6 +93,21 @@ export function exportImageTower(params: ModelParams): Uint8Array {
   const h = g.node("Relu", [gemm(g, z, p.l1, "l1")]);
   l2Normalise(g, gemm(g, h, p.l2, "l2"), "embedding");
   g.output("embedding", FLOAT, ["N", dims]);
+  g.output("features", FLOAT, ["N", n]);
+  return g.encode();
+}
+
+/** The front end alone: `pixels` [N, 3, H, W] → `features` [N, F]. */
+export function exportImageFeatures(
+  spec: ImageFrontSpec,
+  keras?: KerasModel,
+): Uint8Array {
+  const g = new GraphBuilder("image_features");
+  const pixels = g.input("pixels", FLOAT, ["N", 3, spec.height, spec.width]);
+  g.node("Identity", [addImageFeatures(g, pixels, spec, keras)], {
+    out: "features",
+  });
+  g.output("features", FLOAT, ["N", featureSize(spec)]);
   return g.encode();
 }
 

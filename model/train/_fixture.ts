@@ -65,6 +65,7 @@ function productSet(
     products,
     index: new Map(products.map((p, i) => [p.id, i])),
     titleIds,
+    featureSize: FRONTEND_SIZE,
     imageFeats,
     hasImage,
   };

@@ -8,13 +8,15 @@
 
 import { isAbsolute, join } from "node:path";
 import {
-  decodeImage,
   type ImageSpec,
   textFeatures,
   type TextSpec,
 } from "../../encode/mod.ts";
 import type { ModelConfig } from "../architecture.ts";
-import { FRONTEND_SIZE, imageFrontend } from "../image_frontend.ts";
+import {
+  type FeatureStore,
+  imageSpecOf as frontSpec,
+} from "../image_features.ts";
 
 /** One product of the catalogue. */
 export interface CatalogProduct {
@@ -41,6 +43,8 @@ export interface ProductSet {
   readonly index: ReadonlyMap<string, number>;
   /** [n, T] title feature ids. */
   readonly titleIds: Int32Array;
+  /** F: front-end features per image. */
+  readonly featureSize: number;
   /** [n, F] image front-end features (zeros without an image). */
   readonly imageFeats: Float32Array;
   /** [n]: 1 with a decoded image, else 0. */
@@ -57,17 +61,7 @@ export interface QuerySet {
 
 /** The full image spec for the encode stage's decoder. */
 export function imageSpecOf(config: ModelConfig): ImageSpec {
-  const [m0, m1, m2] = config.image.mean;
-  const [s0, s1, s2] = config.image.std;
-  return {
-    width: config.image.width,
-    height: config.image.height,
-    layout: "NCHW",
-    mean: [m0 ?? 0, m1 ?? 0, m2 ?? 0],
-    std: [s0 ?? 1, s1 ?? 1, s2 ?? 1],
-    resize: "area",
-    background: [255, 255, 255],
-  };
+  return frontSpec(config.image);
 }
 
 async function readJsonLines(path: string): Promise<unknown[]> {
@@ -139,48 +133,51 @@ export async function readSplits(
   return JSON.parse(await Deno.readTextFile(join(dir, "splits.json")));
 }
 
-/** Decodes one image file to front-end features, or null if it is missing or bad. */
-async function imageFeatures(
+/** The bytes of an image file, or undefined when there is none. */
+async function readImage(
   path: string | undefined,
-  config: ModelConfig,
-): Promise<Float32Array | null> {
-  if (path === undefined) return null;
-  let bytes: Uint8Array;
+): Promise<Uint8Array | undefined> {
+  if (path === undefined) return undefined;
   try {
-    bytes = await Deno.readFile(path);
+    return await Deno.readFile(path);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
+    if (err instanceof Deno.errors.NotFound) return undefined;
     throw err;
   }
-  const result = await decodeImage(bytes, imageSpecOf(config));
-  if (result.kind !== "ok") return null;
-  return imageFrontend(result.tensor.data, config.image);
 }
 
-/** Tensors for `products`; `onProgress(done)` is called every 100 products. */
+/** Options of {@linkcode buildProductSet}. */
+export interface ProductSetOptions {
+  /** Front-end features (and their cache) for the model's image spec. */
+  readonly store: FeatureStore;
+  /** Called after every batch of images with the number done. */
+  readonly onProgress?: (done: number) => void;
+}
+
+/** Tensors for `products`: title ids and image front-end features. */
 export async function buildProductSet(
   products: readonly CatalogProduct[],
   config: ModelConfig,
-  onProgress?: (done: number) => void,
+  options: ProductSetOptions,
 ): Promise<ProductSet> {
   const n = products.length;
   const t = config.text.maxTokens;
+  const f = options.store.size;
   const titleIds = new Int32Array(n * t);
-  const imageFeats = new Float32Array(n * FRONTEND_SIZE);
+  const imageFeats = new Float32Array(n * f);
   const hasImage = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const p = products[i];
-    if (p === undefined) continue;
-    titleIds.set(textFeatures(p.title, config.text), i * t);
-    const feats = await imageFeatures(p.imagePath, config);
-    if (feats !== null) {
-      imageFeats.set(feats, i * FRONTEND_SIZE);
-      hasImage[i] = 1;
-    }
-    if (onProgress !== undefined && (i + 1) % 100 === 0) onProgress(i + 1);
-  }
+  products.forEach((p, i) =>
+    titleIds.set(textFeatures(p.title, config.text), i * t)
+  );
+  const images = await Promise.all(products.map((p) => readImage(p.imagePath)));
+  const { features } = await options.store.features(images, options.onProgress);
+  features.forEach((feats, i) => {
+    if (feats === null) return;
+    imageFeats.set(feats, i * f);
+    hasImage[i] = 1;
+  });
   const index = new Map(products.map((p, i) => [p.id, i]));
-  return { products, index, titleIds, imageFeats, hasImage };
+  return { products, index, titleIds, featureSize: f, imageFeats, hasImage };
 }
 
 /** Tensors for `queries`, relevance restricted to products in `set`. */
@@ -209,7 +206,7 @@ export function buildQuerySet(
 export function featureStats(
   set: ProductSet,
 ): { mean: Float32Array; invStd: Float32Array } {
-  const f = FRONTEND_SIZE;
+  const f = set.featureSize;
   const sum = new Float64Array(f);
   const sq = new Float64Array(f);
   let count = 0;

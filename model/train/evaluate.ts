@@ -17,7 +17,6 @@ import {
   imageHeadForward,
   textTowerForward,
 } from "../forward.ts";
-import { FRONTEND_SIZE } from "../image_frontend.ts";
 import type { ProductSet, QuerySet } from "./data.ts";
 
 const CHUNK = 256;
@@ -34,8 +33,8 @@ export function encodeProducts(p: ModelParams, set: ProductSet): Float32Array {
       textTowerForward(p.title, set.titleIds.subarray(s * t, (s + m) * t), m)
         .out;
     const feats = set.imageFeats.subarray(
-      s * FRONTEND_SIZE,
-      (s + m) * FRONTEND_SIZE,
+      s * set.featureSize,
+      (s + m) * set.featureSize,
     );
     const image = imageHeadForward(p.image, feats, m).out;
     const has = set.hasImage.subarray(s, s + m);

@@ -78,14 +78,29 @@ async function imageParity(
   const out = await runOnnxWasm(await Deno.readFile(join(dir, "image.onnx")), {
     pixels: new ort.Tensor("float32", inputs.pixels, [m, 3, side, side]),
   });
-  const feats = new Float32Array(m * FRONTEND_SIZE);
-  const size = 3 * side * side;
-  for (let i = 0; i < m; i++) {
-    const pixels = inputs.pixels.subarray(i * size, (i + 1) * size);
-    feats.set(imageFrontend(pixels, params.config.image), i * FRONTEND_SIZE);
+  // The filter bank is recomputed here; a backbone is checked against TF.js by
+  // model/backbone_test.ts, so with one the graph's own features feed the head.
+  let ts: Float32Array | undefined;
+  if (!params.config.image.backbone) {
+    ts = new Float32Array(m * FRONTEND_SIZE);
+    const size = 3 * side * side;
+    for (let i = 0; i < m; i++) {
+      const pixels = inputs.pixels.subarray(i * size, (i + 1) * size);
+      ts.set(imageFrontend(pixels, params.config.image), i * FRONTEND_SIZE);
+    }
   }
+  const feats = out.features ?? ts;
+  if (feats === undefined) {
+    throw new TypeError(
+      `Cannot check image parity of "${dir}": the graph has no "features" output`,
+    );
+  }
+  const frontDiff = ts && out.features ? maxDiff(out.features, ts) : 0;
   const image = imageHeadForward(params.image, feats, m).out;
-  return { diff: maxDiff(out.embedding, image), image };
+  return {
+    diff: Math.max(frontDiff, maxDiff(out.embedding, image)),
+    image,
+  };
 }
 
 /**

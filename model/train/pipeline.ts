@@ -29,6 +29,7 @@ import {
   type TrainReport,
 } from "./trainer.ts";
 import { buildVocabulary } from "./vocabulary.ts";
+import { FeatureStore } from "../image_features.ts";
 import { decodeImage } from "../../encode/mod.ts";
 import { imageSpecOf } from "./data.ts";
 
@@ -54,6 +55,8 @@ export interface TrainBundleOptions {
   readonly alphas?: readonly number[];
   /** Status lines (loading, choosing alpha…). */
   readonly log?: (line: string) => void;
+  /** Folder of the image feature cache (model/image_features.ts); none: no cache. */
+  readonly featureCacheDir?: string;
 }
 
 /** What {@linkcode trainBundle} did. */
@@ -91,12 +94,17 @@ async function loadSplits(
     return all.filter((p) => ids.has(p.id));
   };
   const { config } = options;
-  const train = await buildProductSet(
-    pick("train"),
-    config,
-    (n) => log(`decoding train images ${n}`),
-  );
-  const val = await buildProductSet(pick("val"), config);
+  await using store = await FeatureStore.create(config.image, {
+    cacheDir: options.featureCacheDir,
+  });
+  const train = await buildProductSet(pick("train"), config, {
+    store,
+    onProgress: (n) => log(`image features (train) ${n}`),
+  });
+  const val = await buildProductSet(pick("val"), config, {
+    store,
+    onProgress: (n) => log(`image features (val) ${n}`),
+  });
   return {
     train,
     trainQueries: buildQuerySet(

@@ -14,7 +14,6 @@ import {
   type TextCache,
   textTowerForward,
 } from "../forward.ts";
-import { FRONTEND_SIZE } from "../image_frontend.ts";
 import {
   fusionBackward,
   type Grads,
@@ -144,7 +143,7 @@ function forwardBatch(ctx: StepContext, batch: Batch): Forward {
   const feats = gather(
     set.imageFeats,
     batch.products,
-    FRONTEND_SIZE,
+    set.featureSize,
     (m) => new Float32Array(m),
   );
   const i = imageHeadForward(p.image, feats, n);
