@@ -78,6 +78,19 @@ export async function loadImage(
   return await decodeImage(loaded.bytes, spec, options);
 }
 
+/**
+ * The compressed bytes `ref` points at, with the same limits and address guard as
+ * {@linkcode loadImage} (used where the bytes themselves matter, e.g. hashing them).
+ * @throws {TypeError} when `ref` does not have exactly one of url, path, base64
+ */
+export async function loadImageBytes(
+  ref: ImageRef,
+  options: ImageLoadOptions = {},
+): Promise<BytesResult> {
+  options.signal?.throwIfAborted();
+  return await loadBytes(ref, options);
+}
+
 async function loadBytes(
   ref: ImageRef,
   options: ImageLoadOptions,

@@ -62,8 +62,9 @@ export {
   DEFAULT_MAX_IMAGE_BYTES,
   type ImageLoadOptions,
   loadImage,
+  loadImageBytes,
 } from "./load_image.ts";
-export type { ResolveHost, Timers } from "./_fetch_url.ts";
+export type { BytesResult, ResolveHost, Timers } from "./_fetch_url.ts";
 export { normaliseText, textFeatures, type TextSpec } from "./text_features.ts";
 export {
   enhanceQuery,

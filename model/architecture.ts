@@ -89,10 +89,16 @@ export const DEFAULT_CONFIG: ModelConfig = {
   embedDim: 64,
   textHidden: 192,
   image: {
-    width: 64,
-    height: 64,
+    width: 160,
+    height: 160,
+    // MobileNetV2's own input scaling: 0..1 → −1..1.
     mean: [0.5, 0.5, 0.5],
-    std: [0.25, 0.25, 0.25],
+    std: [0.5, 0.5, 0.5],
+    backbone: {
+      source: "nsfwjs@4.4.0/mobilenet_v2",
+      layer: "block_13_expand_relu",
+      channels: 576,
+    },
   },
   imageHidden: 192,
   fusionHidden: 32,

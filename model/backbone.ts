@@ -47,6 +47,33 @@ export interface BackboneSpec {
   readonly channels: number;
 }
 
+/** Channels of the MobileNetV2 layers worth cutting at (expand: 6× the block input). */
+const CHANNELS: Readonly<Record<string, number>> = {
+  block_6_expand_relu: 192,
+  block_10_expand_relu: 384,
+  block_12_add: 96,
+  block_13_expand_relu: 576,
+  block_14_add: 160,
+  block_16_project_BN: 320,
+  out_relu: 1280,
+};
+
+/**
+ * Pooled feature length of a layer that {@linkcode addBackbone} can cut at.
+ * @throws {RangeError} for a layer not in the list
+ */
+export function layerChannels(layer: string): number {
+  const c = CHANNELS[layer];
+  if (c === undefined) {
+    throw new RangeError(
+      `Unknown backbone layer "${layer}": one of ${
+        Object.keys(CHANNELS).join(", ")
+      }`,
+    );
+  }
+  return c;
+}
+
 let cached: Promise<KerasModel> | undefined;
 
 /** Loads and dequantises the package's MobileNetV2 once per process. */

@@ -14,6 +14,7 @@ import {
   type ModelParams,
 } from "./architecture.ts";
 import { loadMobileNetV2 } from "./backbone.ts";
+import type { ImageFrontSpec } from "./image_frontend.ts";
 import {
   exportFusion,
   exportImageTower,
@@ -128,6 +129,14 @@ export const TINY_KEYWORDS: KeywordVocabulary = {
   ],
 };
 
+/** Image input of the filter-bank front end (no backbone): 64 px. */
+export const FILTER_BANK_IMAGE: ImageFrontSpec = {
+  width: 64,
+  height: 64,
+  mean: [0.5, 0.5, 0.5],
+  std: [0.25, 0.25, 0.25],
+};
+
 /** Model sizes of tiny bundles: small but the same architecture as the default. */
 export function tinyConfig(dims = 16): ModelConfig {
   return {
@@ -136,6 +145,8 @@ export function tinyConfig(dims = 16): ModelConfig {
     text: { ...DEFAULT_CONFIG.text, buckets: 2048, maxTokens: 64 },
     embedDim: 16,
     textHidden: 32,
+    // The filter-bank front end: tests stay fast without the pretrained backbone.
+    image: FILTER_BANK_IMAGE,
     imageHidden: 32,
     fusionHidden: 8,
   };

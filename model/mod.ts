@@ -19,8 +19,10 @@ export {
   type TextTowerParams,
 } from "./architecture.ts";
 export type { ImageFrontSpec } from "./image_frontend.ts";
+export { type BackboneSpec, layerChannels } from "./backbone.ts";
 export {
   createTinyBundle,
+  FILTER_BANK_IMAGE,
   TINY_KEYWORDS,
   type TinyBundleOptions,
   tinyConfig,
@@ -47,3 +49,11 @@ export type {
   KeywordVocabulary,
   TextSpec,
 } from "../encode/mod.ts";
+export {
+  adaptBundle,
+  type AdaptOptions,
+  type AdaptProduct,
+  type AdaptProgress,
+  type AdaptReport,
+  type AdaptValidation,
+} from "./adapt/adapt.ts";

@@ -35,12 +35,30 @@ async function main(): Promise<number> {
     say(USAGE + (token ? "" : "\n(no --token and ADMIN_TOKEN is unset)"));
     return values.help ? 0 : 2;
   }
-  const modelDir = resolve(values.model);
-  const base = values.url.replace(/\/+$/, "");
+  return await runReindex({
+    url: values.url,
+    modelDir: values.model,
+    token,
+    timeoutMs: timeoutS * 1000,
+  });
+}
+
+/**
+ * Asks the service at `url` to reindex with the bundle in `modelDir` and follows it
+ * until the swap; returns the exit code (0 done, 1 failed).
+ */
+export async function runReindex(o: {
+  readonly url: string;
+  readonly modelDir: string;
+  readonly token: string;
+  readonly timeoutMs: number;
+}): Promise<number> {
+  const modelDir = resolve(o.modelDir);
+  const base = o.url.replace(/\/+$/, "");
   const res = await fetch(`${base}/admin/reindex`, {
     method: "POST",
     headers: {
-      authorization: `Bearer ${token}`,
+      authorization: `Bearer ${o.token}`,
       "content-type": "application/json",
     },
     body: JSON.stringify({ modelDir }),
@@ -51,7 +69,7 @@ async function main(): Promise<number> {
     return 1;
   }
   say(`Reindex with "${modelDir}" started`);
-  return await follow(base, timeoutS * 1000);
+  return await follow(base, o.timeoutMs);
 }
 
 /** Polls /stats until the reindex is done or failed. */

@@ -1,0 +1,518 @@
+/**
+ * Adapts a bundle to the catalogue it serves, from titles and images alone (no queries,
+ * no labels): the image head and Modal Adaptation are trained again, the text towers
+ * and the backbone stay as they are. Objective per step, on a batch of products with
+ * images, each with a keyword pseudo-query drawn from its own title
+ * (./pseudo_queries.ts):
+ * - query → fused product (InfoNCE): the product is encoded with its title, or — half the
+ *   time — its title without the query's words, so the image must carry them;
+ * - query → image, and full title → image (InfoNCE): the image tower alone stays aligned
+ *   with the text space;
+ * - false negatives masked: another product whose title holds every word of the query.
+ * The feature standardisation is measured again on the catalogue's images. Validation:
+ * held-out products ranked by their images alone for pseudo-queries of their titles.
+ * @module
+ */
+
+import { join } from "node:path";
+import type { KeywordVocabulary } from "../../encode/mod.ts";
+import { createRng } from "../_kernels.ts";
+import type { ModelParams } from "../architecture.ts";
+import { writeBundle } from "../bundle.ts";
+import { fusionForward, imageHeadForward } from "../forward.ts";
+import type { FeatureStats } from "../image_features.ts";
+import { FeatureStore } from "../image_features.ts";
+import { readBundleParams } from "../read_bundle.ts";
+import { Adam, ScalarAdam } from "../train/adam.ts";
+import {
+  fusionBackward,
+  fusionPairs,
+  imageHeadBackward,
+  zeroGrads,
+} from "../train/backward.ts";
+import { infoNce } from "../train/loss.ts";
+import {
+  catalogKeywords,
+  type PseudoQuery,
+  samplePseudoQuery,
+  titleWords,
+} from "./pseudo_queries.ts";
+import { TextTower } from "./text_towers.ts";
+
+/** A product to adapt on: its title, and a loader of its image's bytes. */
+export interface AdaptProduct {
+  readonly id: string;
+  readonly title: string;
+  /** The image's bytes; undefined when it has none or it cannot be had. */
+  readonly image?: () => Promise<Uint8Array | undefined>;
+}
+
+/** Images loaded at once; features are computed per chunk, bytes then dropped. */
+const CHUNK = 256;
+const LOADS_AT_ONCE = 8;
+
+/** Progress of {@linkcode adaptBundle}. */
+export interface AdaptProgress {
+  readonly phase: "features" | "train";
+  readonly done: number;
+  readonly total: number;
+  /** Moving average of the loss (train phase). */
+  readonly loss?: number;
+}
+
+/** Options of {@linkcode adaptBundle}. */
+export interface AdaptOptions {
+  /** Bundle to start from (written by this project's exporter). */
+  readonly bundleDir: string;
+  /** Folder of the new bundle. */
+  readonly outDir: string;
+  /** The catalogue. */
+  readonly products: readonly AdaptProduct[];
+  /** Version of the new bundle. */
+  readonly version: string;
+  /** Optimiser steps. @default 400 */
+  readonly steps?: number;
+  /** Products per step. @default 256 */
+  readonly batchSize?: number;
+  /** Learning rate. @default 0.002 */
+  readonly lr?: number;
+  /** Seed of sampling. @default 1 */
+  readonly seed?: number;
+  /** Probability that a product is encoded without its query's words. @default 0.5 */
+  readonly dropTitleWords?: number;
+  /** Fraction of products held out for validation. @default 0.1 */
+  readonly holdout?: number;
+  /** Folder of the image feature cache; none: no cache. */
+  readonly featureCacheDir?: string;
+  /** Called after every feature batch and every 10 steps. */
+  readonly onProgress?: (p: AdaptProgress) => void;
+}
+
+/** Validation figures (held-out products). */
+export interface AdaptValidation {
+  /** Pseudo-queries → held-out products by image alone: capped recall@10. */
+  readonly imageRecall: number;
+  /** Same, by fused vectors of titles without the query's words. */
+  readonly fusedRecall: number;
+  /** Mean Modal Adaptation image weight of held-out products (full titles). */
+  readonly imageWeight: number;
+}
+
+/** What {@linkcode adaptBundle} did. */
+export interface AdaptReport {
+  readonly from: string;
+  readonly version: string;
+  readonly products: number;
+  readonly withImages: number;
+  readonly keywords: number;
+  readonly features: FeatureStats;
+  readonly steps: number;
+  readonly before: AdaptValidation;
+  readonly after: AdaptValidation;
+  readonly elapsedMs: number;
+}
+
+interface Prepared {
+  readonly titles: string[];
+  readonly words: Set<string>[];
+  readonly feats: Float32Array;
+  readonly titleEmb: Float32Array;
+}
+
+/** Adapts the bundle to `products`; writes the new bundle and returns the report. */
+export async function adaptBundle(o: AdaptOptions): Promise<AdaptReport> {
+  const t0 = performance.now();
+  const params = await readBundleParams(o.bundleDir);
+  const manifest = JSON.parse(
+    await Deno.readTextFile(join(o.bundleDir, "manifest.json")),
+  );
+  const vocabulary: KeywordVocabulary = JSON.parse(
+    await Deno.readTextFile(
+      join(o.bundleDir, manifest.files?.keywords?.path ?? "keywords.json"),
+    ),
+  );
+  const { dims, text } = params.config;
+  await using store = await FeatureStore.create(params.config.image, {
+    cacheDir: o.featureCacheDir,
+  });
+  const { features, stats } = await catalogFeatures(o, store);
+  const rows = o.products.flatMap((_, i) => features[i] ? [i] : []);
+  if (rows.length < 8) {
+    throw new RangeError(
+      `Cannot adapt: ${rows.length} products have a usable image, at least 8 are needed`,
+    );
+  }
+  await using titleTower = await TextTower.open(
+    o.bundleDir,
+    manifest.files?.title?.path ?? "title.onnx",
+    text,
+    dims,
+  );
+  await using queryTower = await TextTower.open(
+    o.bundleDir,
+    manifest.files?.query?.path ?? "query.onnx",
+    text,
+    dims,
+  );
+  const titles = rows.map((i) => o.products[i]?.title ?? "");
+  const f = store.size;
+  const feats = new Float32Array(rows.length * f);
+  rows.forEach((r, k) => feats.set(features[r] ?? new Float32Array(f), k * f));
+  const data: Prepared = {
+    titles,
+    words: titles.map((t) => new Set(titleWords(t))),
+    feats,
+    titleEmb: await titleTower.encode(titles),
+  };
+  const keywords = catalogKeywords(titles);
+  const rng = createRng(o.seed ?? 1);
+  const order = rows.map((_, k) => k);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [order[i], order[j]] = [order[j] ?? 0, order[i] ?? 0];
+  }
+  const nVal = Math.max(1, Math.round(rows.length * (o.holdout ?? 0.1)));
+  const val = order.slice(0, nVal);
+  const train = order.slice(nVal);
+  standardise(params, data.feats, train, f);
+  const valQueries = sampleMany(val, data, keywords, createRng(7), 0.5);
+  const validate = async () =>
+    await validation(params, data, val, valQueries, queryTower, titleTower);
+  const before = await validate();
+  const steps = o.steps ?? 400;
+  await trainHead(params, data, train, keywords, {
+    steps,
+    batchSize: o.batchSize ?? 256,
+    lr: o.lr ?? 0.002,
+    drop: o.dropTitleWords ?? 0.5,
+    rng,
+    queryTower,
+    titleTower,
+    onProgress: o.onProgress,
+  });
+  const after = await validate();
+  await writeBundle(o.outDir, params, {
+    name: manifest.name ?? "make-default",
+    version: o.version,
+    keywords: vocabulary,
+    alpha: manifest.keywords?.alpha ?? 0,
+  });
+  return {
+    from: `${manifest.name} ${manifest.version}`,
+    version: o.version,
+    products: o.products.length,
+    withImages: rows.length,
+    keywords: keywords.size,
+    features: stats,
+    steps,
+    before,
+    after,
+    elapsedMs: performance.now() - t0,
+  };
+}
+
+/** Front-end features of every product's image (null without one), chunk by chunk. */
+async function catalogFeatures(
+  o: AdaptOptions,
+  store: FeatureStore,
+): Promise<{ features: (Float32Array | null)[]; stats: FeatureStats }> {
+  const features: (Float32Array | null)[] = [];
+  const stats = { cached: 0, computed: 0, undecodable: 0 };
+  const total = o.products.length;
+  for (let start = 0; start < total; start += CHUNK) {
+    const chunk = o.products.slice(start, start + CHUNK);
+    const bytes: (Uint8Array | undefined)[] = new Array(chunk.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < chunk.length) {
+        const i = next++;
+        bytes[i] = await chunk[i]?.image?.();
+      }
+    };
+    await Promise.all(Array.from({ length: LOADS_AT_ONCE }, worker));
+    const got = await store.features(bytes);
+    features.push(...got.features);
+    stats.cached += got.stats.cached;
+    stats.computed += got.stats.computed;
+    stats.undecodable += got.stats.undecodable;
+    o.onProgress?.({ phase: "features", done: features.length, total });
+  }
+  return { features, stats };
+}
+
+/** Per-feature mean and 1/std measured on the training rows (in place). */
+function standardise(
+  params: ModelParams,
+  feats: Float32Array,
+  rows: readonly number[],
+  f: number,
+): void {
+  const mean = new Float64Array(f);
+  const sq = new Float64Array(f);
+  for (const r of rows) {
+    for (let j = 0; j < f; j++) {
+      const v = feats[r * f + j] ?? 0;
+      mean[j] = (mean[j] ?? 0) + v;
+      sq[j] = (sq[j] ?? 0) + v * v;
+    }
+  }
+  for (let j = 0; j < f; j++) {
+    const m = (mean[j] ?? 0) / rows.length;
+    const variance = (sq[j] ?? 0) / rows.length - m * m;
+    params.image.featMean[j] = m;
+    params.image.featInvStd[j] = 1 / Math.sqrt(Math.max(variance, 0) + 1e-4);
+  }
+}
+
+interface Sampled {
+  readonly row: number;
+  readonly pq: PseudoQuery;
+}
+
+function sampleMany(
+  rows: readonly number[],
+  data: Prepared,
+  keywords: ReadonlySet<string>,
+  rng: () => number,
+  drop: number,
+): Sampled[] {
+  return rows.flatMap((row) => {
+    const pq = samplePseudoQuery(data.titles[row] ?? "", keywords, rng, drop);
+    return pq ? [{ row, pq }] : [];
+  });
+}
+
+/** 1 where candidate b satisfies every word of anchor a's query (and b ≠ a's row). */
+function falseNegatives(
+  batch: readonly Sampled[],
+  candidates: readonly number[],
+  data: Prepared,
+): Uint8Array {
+  const m = candidates.length;
+  const mask = new Uint8Array(batch.length * m);
+  batch.forEach((s, a) => {
+    candidates.forEach((row, b) => {
+      if (row === s.row) return;
+      const words = data.words[row];
+      if (s.pq.words.every((w) => words?.has(w))) mask[a * m + b] = 1;
+    });
+  });
+  return mask;
+}
+
+function gatherRows(
+  src: Float32Array,
+  rows: readonly number[],
+  width: number,
+): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((r, k) =>
+    out.set(src.subarray(r * width, (r + 1) * width), k * width)
+  );
+  return out;
+}
+
+interface TrainHeadOptions {
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly drop: number;
+  readonly rng: () => number;
+  readonly queryTower: TextTower;
+  readonly titleTower: TextTower;
+  readonly onProgress?: (p: AdaptProgress) => void;
+}
+
+async function trainHead(
+  params: ModelParams,
+  data: Prepared,
+  train: readonly number[],
+  keywords: ReadonlySet<string>,
+  o: TrainHeadOptions,
+): Promise<void> {
+  const { dims: d } = params.config;
+  const f = params.image.featMean.length;
+  const grads = zeroGrads(params);
+  const pairs: [Float32Array, Float32Array][] = [
+    [params.image.l1.w, grads.image.l1.w],
+    [params.image.l1.b, grads.image.l1.b],
+    [params.image.l2.w, grads.image.l2.w],
+    [params.image.l2.b, grads.image.l2.b],
+    ...fusionPairs(params, grads),
+  ];
+  const adam = new Adam(pairs, { lr: o.lr });
+  const scaleAdam = new ScalarAdam();
+  params.logitScale = Math.log(1 / 0.05);
+  let ema = 0;
+  for (let step = 0; step < o.steps; step++) {
+    const picks = Array.from(
+      { length: Math.min(o.batchSize, train.length) },
+      () => train[Math.floor(o.rng() * train.length)] ?? 0,
+    );
+    const batch = sampleMany(
+      [...new Set(picks)],
+      data,
+      keywords,
+      o.rng,
+      o.drop,
+    );
+    if (batch.length < 2) continue;
+    const rows = batch.map((s) => s.row);
+    const n = batch.length;
+    const q = await o.queryTower.encode(batch.map((s) => s.pq.query));
+    const titles = await o.titleTower.encode(batch.map((s) => s.pq.title));
+    const img = imageHeadForward(
+      params.image,
+      gatherRows(data.feats, rows, f),
+      n,
+    );
+    const has = new Float32Array(n).fill(1);
+    const fused = fusionForward(params.fusion, titles, img.out, has, n);
+    const positives = Int32Array.from(batch, (_, i) => i);
+    const mask = falseNegatives(batch, rows, data);
+    const common = {
+      dims: d,
+      positives,
+      logitScale: params.logitScale,
+      trainable: n,
+    };
+    const lp = infoNce({
+      ...common,
+      anchors: q,
+      candidates: fused.vector,
+      mask,
+    });
+    const li = infoNce({ ...common, anchors: q, candidates: img.out, mask });
+    const titleMask = new Uint8Array(n * n);
+    batch.forEach((s, a) =>
+      batch.forEach((t, b) => {
+        if (a !== b && data.titles[s.row] === data.titles[t.row]) {
+          titleMask[a * n + b] = 1;
+        }
+      })
+    );
+    const lt = infoNce({
+      ...common,
+      anchors: gatherRows(data.titleEmb, rows, d),
+      candidates: img.out,
+      mask: titleMask,
+    });
+    const { dImage } = fusionBackward(
+      params.fusion,
+      fused,
+      titles,
+      img.out,
+      lp.dCandidates,
+      grads.fusion,
+    );
+    for (let i = 0; i < dImage.length; i++) {
+      dImage[i] = (dImage[i] ?? 0) + 0.5 * (li.dCandidates[i] ?? 0) +
+        0.5 * (lt.dCandidates[i] ?? 0);
+    }
+    imageHeadBackward(params.image, img, dImage, grads.image);
+    const lr = o.lr * (0.1 + 0.45 * (1 + Math.cos(Math.PI * step / o.steps)));
+    adam.step(lr);
+    const dScale = lp.dLogitScale + 0.5 * (li.dLogitScale + lt.dLogitScale);
+    params.logitScale = Math.min(
+      Math.log(100),
+      Math.max(0, scaleAdam.step(params.logitScale, dScale, lr)),
+    );
+    const loss = lp.loss + 0.5 * (li.loss + lt.loss);
+    ema = step === 0 ? loss : 0.9 * ema + 0.1 * loss;
+    if ((step + 1) % 10 === 0 || step + 1 === o.steps) {
+      o.onProgress?.({
+        phase: "train",
+        done: step + 1,
+        total: o.steps,
+        loss: ema,
+      });
+    }
+  }
+}
+
+/** Capped recall@10 of `scores` [queries, candidates] against the relevant sets. */
+function recallAt10(
+  scores: Float32Array,
+  candidates: number,
+  relevant: readonly Set<number>[],
+): number {
+  let sum = 0;
+  relevant.forEach((rel, a) => {
+    const row = Array.from(
+      scores.subarray(a * candidates, (a + 1) * candidates),
+    );
+    const top = row.map((s, b) => [s, b] as const).sort((x, y) => y[0] - x[0])
+      .slice(0, 10);
+    const hits = top.filter(([, b]) => rel.has(b)).length;
+    sum += hits / Math.min(10, rel.size);
+  });
+  return relevant.length === 0 ? 0 : sum / relevant.length;
+}
+
+function dotAll(
+  a: Float32Array,
+  b: Float32Array,
+  d: number,
+): Float32Array {
+  const na = a.length / d;
+  const nb = b.length / d;
+  const out = new Float32Array(na * nb);
+  for (let i = 0; i < na; i++) {
+    for (let j = 0; j < nb; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) {
+        s += (a[i * d + k] ?? 0) * (b[j * d + k] ?? 0);
+      }
+      out[i * nb + j] = s;
+    }
+  }
+  return out;
+}
+
+async function validation(
+  params: ModelParams,
+  data: Prepared,
+  val: readonly number[],
+  queries: readonly Sampled[],
+  queryTower: TextTower,
+  titleTower: TextTower,
+): Promise<AdaptValidation> {
+  const { dims: d } = params.config;
+  const f = params.image.featMean.length;
+  const n = val.length;
+  const img = imageHeadForward(params.image, gatherRows(data.feats, val, f), n)
+    .out;
+  const has = new Float32Array(n).fill(1);
+  const full = fusionForward(
+    params.fusion,
+    gatherRows(data.titleEmb, val, d),
+    img,
+    has,
+    n,
+  );
+  let weight = 0;
+  for (let i = 0; i < n; i++) weight += full.weights[2 * i + 1] ?? 0;
+  const q = await queryTower.encode(queries.map((s) => s.pq.query));
+  const relevant = queries.map((s) =>
+    new Set(
+      val.flatMap((row, b) =>
+        s.pq.words.every((w) => data.words[row]?.has(w)) ? [b] : []
+      ),
+    )
+  );
+  // Every held-out title without any query word: what the image alone must carry.
+  const allWords = new Set(queries.flatMap((s) => s.pq.words));
+  const stripped = await titleTower.encode(
+    val.map((row) =>
+      titleWords(data.titles[row] ?? "").filter((w) => !allWords.has(w)).join(
+        " ",
+      )
+    ),
+  );
+  const fused = fusionForward(params.fusion, stripped, img, has, n).vector;
+  return {
+    imageRecall: recallAt10(dotAll(q, img, d), n, relevant),
+    fusedRecall: recallAt10(dotAll(q, fused, d), n, relevant),
+    imageWeight: n === 0 ? 0 : weight / n,
+  };
+}
