@@ -41,6 +41,15 @@ const encoder = new TextEncoder();
 const err = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
 
 function parse() {
+  try {
+    return parseOptions();
+  } catch (e) {
+    // parseArgs rejects unknown options and missing values with a TypeError.
+    usageError(`Cannot adapt: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function parseOptions() {
   const { values } = parseArgs({
     args: Deno.args,
     options: {
@@ -66,10 +75,10 @@ function parse() {
   return values;
 }
 
-type Args = ReturnType<typeof parse>;
+type Args = ReturnType<typeof parseOptions>;
 
 function usageError(message: string): never {
-  err(`${message}\n${USAGE}\n`);
+  err(`${message} (see deno task adapt --help)\n`);
   Deno.exit(2);
 }
 
