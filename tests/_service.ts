@@ -188,3 +188,38 @@ export async function getJson(
   const res = await fetch(`${service.url}${path}`);
   return { status: res.status, body: await res.json() };
 }
+
+/** Searches in a loop until stopped; counts failures and empty answers. */
+export function searchLoop(url: string, words: readonly string[]) {
+  const tally = { ok: 0, failed: 0, empty: 0, errors: [] as string[] };
+  let running = true;
+  const loop = async (seed: number) => {
+    let i = seed;
+    while (running) {
+      const q = `${words[i % words.length]} ${words[(i * 7) % words.length]} ${
+        i % 97
+      }`;
+      i++;
+      try {
+        const res = await fetch(`${url}/search?q=${encodeURIComponent(q)}&k=5`);
+        const body = await res.json();
+        if (res.status !== 200) {
+          tally.failed++;
+          tally.errors.push(`${res.status} ${JSON.stringify(body)}`);
+        } else if (body.hits.length === 0) tally.empty++;
+        else tally.ok++;
+      } catch (err) {
+        tally.failed++;
+        tally.errors.push(String(err));
+      }
+    }
+  };
+  const loops = [loop(0), loop(1000)];
+  return {
+    tally,
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}

@@ -11,6 +11,7 @@ import { listSnapshots } from "../index/mod.ts";
 import {
   newPlace,
   produceEvents,
+  searchLoop,
   startTestService,
   type TestService,
   waitFor,
@@ -37,41 +38,6 @@ function products(n: number, round: number) {
     } item ${i} r${round}`,
     version: round,
   }));
-}
-
-/** Searches in a loop until stopped; counts failures and empty answers. */
-function searchLoop(url: string) {
-  const tally = { ok: 0, failed: 0, empty: 0, errors: [] as string[] };
-  let running = true;
-  const loop = async (seed: number) => {
-    let i = seed;
-    while (running) {
-      const q = `${WORDS[i % WORDS.length]} ${WORDS[(i * 7) % WORDS.length]} ${
-        i % 97
-      }`;
-      i++;
-      try {
-        const res = await fetch(`${url}/search?q=${encodeURIComponent(q)}&k=5`);
-        const body = await res.json();
-        if (res.status !== 200) {
-          tally.failed++;
-          tally.errors.push(`${res.status} ${JSON.stringify(body)}`);
-        } else if (body.hits.length === 0) tally.empty++;
-        else tally.ok++;
-      } catch (err) {
-        tally.failed++;
-        tally.errors.push(String(err));
-      }
-    }
-  };
-  const loops = [loop(0), loop(1000)];
-  return {
-    tally,
-    stop: async () => {
-      running = false;
-      await Promise.all(loops);
-    },
-  };
 }
 
 function swaps(t: TestService, reason: string): number {
@@ -123,7 +89,7 @@ Deno.test("live swap: 0 failed or empty searches through compactions and model u
   try {
     await produceEvents(t.brokers, t.topic, products(400, 0));
     await waitFor(() => t.service.holder.current?.size === 400, "400 products");
-    const loop = searchLoop(t.service.url);
+    const loop = searchLoop(t.service.url, WORDS);
     try {
       await compactRound(t, 1);
       await compactRound(t, 2);
