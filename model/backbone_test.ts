@@ -6,6 +6,8 @@ import { MobileNetV2Model } from "nsfwjs/models/mobilenet_v2";
 import { FLOAT, GraphBuilder } from "./_onnx_graph.ts";
 import { addBackbone, loadMobileNetV2 } from "./backbone.ts";
 import { createRng } from "./_kernels.ts";
+import { featureSize } from "./image_frontend.ts";
+import { exportImageFeatures } from "./onnx_export.ts";
 
 const SIDE = 64;
 const LAYER = "block_13_expand_relu";
@@ -125,4 +127,45 @@ Deno.test("addBackbone() names the layer it cannot find", async () => {
     /Cannot find MobileNetV2 layer "block_99_relu"/,
   );
   assert.ok((await loadMobileNetV2()).weights.size > 200);
+});
+
+Deno.test("exportImageFeatures() with a backbone: pooled layer then the central colour histogram", async () => {
+  const side = 64;
+  const spec = {
+    width: side,
+    height: side,
+    mean: [0.5, 0.5, 0.5],
+    std: [0.5, 0.5, 0.5],
+    backbone: {
+      source: "nsfwjs@4.4.0/mobilenet_v2" as const,
+      layer: "block_13_expand_relu",
+      channels: 576,
+    },
+  };
+  assert.equal(featureSize(spec), 576 + 27);
+  const session = await ort.InferenceSession.create(
+    exportImageFeatures(spec, await loadMobileNetV2()),
+  );
+  // A pure red square on white: the centre is red, the border is background.
+  const px = new Float32Array(3 * side * side);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const inside = x >= 16 && x < 48 && y >= 16 && y < 48;
+      const rgb = inside ? [5 / 6, 1 / 6, 1 / 6] : [1, 1, 1];
+      rgb.forEach((v, c) => (px[(c * side + y) * side + x] = (v - 0.5) / 0.5));
+    }
+  }
+  const out = await session.run({
+    pixels: new ort.Tensor("float32", px, [1, 3, side, side]),
+  });
+  await session.release();
+  const f = out.features?.data as Float32Array;
+  assert.equal(f.length, 603);
+  const colours = Array.from(f.subarray(576));
+  const sum = colours.reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(sum - 1) < 1e-4, `histogram sums to ${sum}`);
+  // Prototypes are ordered r, g, b over levels 1/6, 1/2, 5/6: red = (5/6, 1/6, 1/6).
+  const red = 2 * 9 + 0 * 3 + 0;
+  assert.equal(colours.indexOf(Math.max(...colours)), red);
+  assert.ok((colours[red] ?? 0) > 0.6, `red share ${colours[red]}`);
 });

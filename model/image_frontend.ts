@@ -2,8 +2,12 @@
  * The image tower's fixed (untrained) front end, computed identically here and in the
  * exported ONNX graph. Two kinds, chosen by the spec:
  * - with a `backbone` (the shipped default): the pretrained MobileNetV2 of
- *   model/backbone.ts, pooled, followed by the colour features below computed on a
- *   16×16 version of the input (pooled CNN features lose colour);
+ *   model/backbone.ts, pooled, followed by a 27-bin colour histogram of the central
+ *   half of the image (the colour prototypes below on a 16×16 version, averaged over
+ *   its central 8×8): pooled CNN features lose colour, and a product photo's centre is
+ *   the product, its border the background. Chosen by measurement (docs/EVAL.md,
+ *   "Choosing the image backbone"): the 4×4 colour grid made a linear head worse;
+ *   the central histogram kept colour queries at least as good;
  * - without one (tiny test bundles): a filter bank on a 3×64×64 CHW image, 944 features:
  *   - 192: the image average-pooled to an 8×8 RGB thumbnail (layout, silhouette, colour);
  *   - 432: soft assignment of each pixel of a 16×16 version to 27 colour prototypes
@@ -42,7 +46,7 @@ export const EDGE_FILTERS = 5;
 /** Length of the filter bank's feature vector (no backbone). */
 export const FRONTEND_SIZE = 3 * 64 + COLOURS * 16 + EDGE_FILTERS * 64;
 /** Length of the colour features that follow a backbone's. */
-export const COLOUR_SIZE = COLOURS * 16;
+export const COLOUR_SIZE = COLOURS;
 
 /** Length of the front end's feature vector for `spec`. */
 export function featureSize(spec: ImageFrontSpec): number {
@@ -230,8 +234,8 @@ function flatten(g: GraphBuilder, x: string): string {
   return g.node("Flatten", [x], { attrs: { axis: 1 } });
 }
 
-/** Colour prototype features of `x16` (a [N, 3, 16, 16] tensor): [N, 432]. */
-function addColours(
+/** Soft colour-prototype assignment of each pixel of `x16` ([N, 3, 16, 16]). */
+function colourProbs(
   g: GraphBuilder,
   x16: string,
   spec: ImageFrontSpec,
@@ -242,8 +246,7 @@ function addColours(
     g.float("colour_w", [COLOURS, 3, 1, 1], colour.w),
     g.float("colour_b", [COLOURS], colour.b),
   ]);
-  const probs = g.node("Softmax", [logits], { attrs: { axis: 1 } });
-  return flatten(g, pool(g, probs, 4));
+  return g.node("Softmax", [logits], { attrs: { axis: 1 } });
 }
 
 /**
@@ -271,11 +274,21 @@ export function addImageFeatures(
         `Cannot build image front end: layer "${spec.backbone.layer}" has ${channels} channels, the spec says ${spec.backbone.channels}`,
       );
     }
-    const colours = addColours(g, pool(g, pixels, spec.width / 16), spec);
+    const probs = colourProbs(g, pool(g, pixels, spec.width / 16), spec);
+    const centre = g.node("Slice", [
+      probs,
+      g.int64("centre_from", [4, 4]),
+      g.int64("centre_to", [12, 12]),
+      g.int64("centre_axes", [2, 3]),
+    ]);
+    const colours = flatten(g, g.node("GlobalAveragePool", [centre]));
     return g.node("Concat", [features, colours], { attrs: { axis: 1 } });
   }
   const thumb = flatten(g, pool(g, pixels, 8));
-  const colours = addColours(g, pool(g, pixels, 4), spec);
+  const colours = flatten(
+    g,
+    pool(g, colourProbs(g, pool(g, pixels, 4), spec), 4),
+  );
   const edges = g.node("Abs", [
     g.node("Conv", [
       pool(g, pixels, 2),
