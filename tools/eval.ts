@@ -252,6 +252,7 @@ const report = await runEvaluation({
   products: input.products,
   queries: input.queries,
   imageQueries: input.imageQueries,
+  randomSeed: input.dataset ? seed : undefined,
   modelDir: values.model,
   imageBaseDir: input.imageBase,
   device: values.device as EncoderDevice,

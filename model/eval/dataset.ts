@@ -273,11 +273,11 @@ function groupBy<T>(items: readonly T[], key: (x: T) => string): Map<
  * at least two products, and type + colour ("white chair") for each colour phrase of
  * such a type that singles out some but not all of its products. Relevant: same type
  * (and a matching colour, see colourMatches). imageOnly: the relevant products whose
- * indexed title does not name the query's colour.
+ * indexed title does not name the query's colour; candidates: the type's products.
  */
 export function ikeaQueries(products: readonly DatasetProduct[]): EvalQuery[] {
   const out = collect();
-  const queryColour = new Map<string, string>();
+  const asked = new Map<string, { colour: string; candidates: Set<string> }>();
   const colourOf = new Map(
     products.map((p) => [p.id, normaliseColour(p.attrs.colour ?? "")]),
   );
@@ -286,28 +286,31 @@ export function ikeaQueries(products: readonly DatasetProduct[]): EvalQuery[] {
   ) => type !== "" && ps.length >= 2);
   for (const [type, ps] of types) {
     out.add(queryText(type), ps.map((p) => p.id), "type");
-    const colours = new Set(ps.map((p) => colourOf.get(p.id) ?? null));
+    const colours = new Set(ps.map((p) => colourOf.get(p.id) ?? ""));
     for (const colour of [...colours].sort()) {
-      if (colour === null) continue;
+      if (colour === "") continue;
       const rel = ps.filter((p) => {
         const c = colourOf.get(p.id);
         return c != null && colourMatches(colour, c);
       });
       if (rel.length === ps.length) continue; // colour does not narrow the type
       const text = `${colour} ${queryText(type)}`;
-      queryColour.set(text, colour);
+      const q = asked.get(text) ?? { colour, candidates: new Set<string>() };
+      for (const p of ps) q.candidates.add(p.id);
+      asked.set(text, q);
       out.add(text, rel.map((p) => p.id), "type+colour");
     }
   }
   const titles = new Map(products.map((p) => [p.id, p.title]));
   return out.list().map((q) => {
-    const colour = queryColour.get(q.query);
-    if (colour === undefined) return q;
+    const a = asked.get(q.query);
+    if (a === undefined) return q;
     return {
       ...q,
       imageOnly: q.relevant.filter((id) =>
-        !mentionsColour(titles.get(id) ?? "", colour)
+        !mentionsColour(titles.get(id) ?? "", a.colour)
       ),
+      candidates: [...a.candidates],
     };
   });
 }

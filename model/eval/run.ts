@@ -20,7 +20,7 @@ import { type ImageToImageResult, scoreImageQueries } from "./image_queries.ts";
 import { type QueryMetrics, queryMetrics } from "./metrics.ts";
 import { scoreSystem, type SystemResult } from "./report.ts";
 import { rankServed } from "./served.ts";
-import { buildIndex, rankByVectors } from "./systems.ts";
+import { buildIndex, rankByVectors, rankRandom } from "./systems.ts";
 import {
   type ProductMeta,
   summariseWeights,
@@ -48,6 +48,8 @@ export interface RunOptions {
   }[];
   /** Catalogue facts per product id (products-meta.jsonl) for the weight summary. @default none */
   readonly meta?: ReadonlyMap<string, ProductMeta>;
+  /** Seed of a "random ranking" reference row after the systems. @default no such row */
+  readonly randomSeed?: number;
   /** Image→image queries scored on the image tower's index. @default [] */
   readonly imageQueries?: readonly ImageQuery[];
   /** Encoder device. @default "auto" */
@@ -77,7 +79,10 @@ export interface EvalReport {
   readonly imagesSkipped: Record<string, number>;
   /** Queries scored. */
   readonly queries: number;
-  /** One entry per system, in {@linkcode SYSTEMS} order, then one per extra model. */
+  /**
+   * One entry per system, in {@linkcode SYSTEMS} order, then "random ranking" (with
+   * randomSeed), then one per extra model.
+   */
   readonly results: SystemResult[];
   /** Image→image results by tag (only when imageQueries were given). */
   readonly imageToImage?: ImageToImageResult;
@@ -242,6 +247,11 @@ export async function runEvaluation(o: RunOptions): Promise<EvalReport> {
   const rankings = await rankAll(o, encoders, indexes, warnings);
   t.lap("encodeAndRankQueries");
   const all: [string, string[][]][] = SYSTEMS.map((s) => [s, rankings[s]]);
+  if (o.randomSeed !== undefined) {
+    const ids = o.products.map((p) => p.id);
+    const k = { k: 100, seed: o.randomSeed };
+    all.push(["random ranking", rankRandom(ids, o.queries.length, k)]);
+  }
   for (const extra of o.extraModels ?? []) {
     all.push([`${extra.name} (served)`, await rankExtra(o, extra, warnings)]);
     t.lap(`extra ${extra.name}`);
