@@ -27,8 +27,8 @@ import {
 } from "../model/eval/mod.ts";
 
 const USAGE = `Usage:
-  deno task eval --dataset DIR [--seed N] [--holdout FRACTION] [--same-title]
-                 [--workdir DIR] [common options]
+  deno task eval --dataset DIR [--seed N] [--holdout FRACTION]
+                 [--same-title | --no-images] [--workdir DIR] [common options]
   deno task eval --products FILE --queries FILE [--split NAME] [--splits FILE]
                  [--image-base DIR] [--meta FILE] [common options]
 
@@ -43,7 +43,8 @@ Adaptation, with and without Keyword Enhancement) and the served /search ranking
   --holdout F       hold out a share F in (0, 1) (products; grocery: classes) and
                     evaluate only that part; the rest is for deno task adapt
   --same-title      every title is "product": the images carry all the signal
-  --workdir DIR     where the files go (default data/eval/<name>-s<seed>[-h<F>])
+  --no-images       leave the images out: the titles carry all the signal
+  --workdir DIR     where the files go (default data/eval/<name>-s<seed>[-h<F>]…)
 --products FILE     upsert events; --queries FILE: {"qid","query","relevant",…} lines
   --split NAME      index only that split of splits.json (beside the products file,
                     or --splits FILE)
@@ -81,6 +82,7 @@ function parse() {
         seed: { type: "string", default: "1" },
         holdout: { type: "string", default: "0" },
         "same-title": { type: "boolean", default: false },
+        "no-images": { type: "boolean", default: false },
         workdir: { type: "string" },
         products: { type: "string" },
         queries: { type: "string" },
@@ -109,6 +111,9 @@ if (!DEVICES.includes(values.device)) {
   usageError(
     `--device must be one of ${DEVICES.join(", ")}, got "${values.device}"`,
   );
+}
+if (values["same-title"] && values["no-images"]) {
+  usageError("--same-title and --no-images leave nothing to find");
 }
 if (values.dataset && (values.products || values.queries)) {
   usageError("give either --dataset or --products and --queries, not both");
@@ -142,7 +147,12 @@ interface EvalInput {
 }
 
 async function fromDataset(dir: string): Promise<EvalInput> {
-  const prepare = { seed, holdout, sameTitle: values["same-title"] };
+  const prepare = {
+    seed,
+    holdout,
+    sameTitle: values["same-title"],
+    noImages: values["no-images"],
+  };
   const d = await readDataset(dir, prepare);
   const workDir = values.workdir ?? defaultWorkDir(dir, prepare);
   const files = await writeDatasetFiles(d, {
@@ -155,7 +165,7 @@ async function fromDataset(dir: string): Promise<EvalInput> {
   const meta = new Map<string, ProductMeta>(
     d.products.filter((p) => normaliseColour(p.attrs.colour ?? "") !== null)
       .map((p) => [p.id, {
-        imageKind: "product",
+        imageKind: values["no-images"] ? "none" : "product",
         colourInTitle: !stripped.has(p.id) && !values["same-title"],
       }]),
   );

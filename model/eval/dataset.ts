@@ -48,6 +48,8 @@ export interface PrepareOptions {
   readonly holdout?: number;
   /** Give every product the same title ("product"): images carry all the signal. @default false */
   readonly sameTitle?: boolean;
+  /** Leave every image out: titles carry all the signal. @default false */
+  readonly noImages?: boolean;
 }
 
 /** A dataset ready to evaluate. */
@@ -195,6 +197,11 @@ function checkOptions(o: PrepareOptions): { seed: number; holdout: number } {
       `Cannot prepare the dataset: seed must be a non-negative integer, got ${seed}`,
     );
   }
+  if (o.sameTitle && o.noImages) {
+    throw new RangeError(
+      "Cannot prepare the dataset: sameTitle and noImages leave nothing to find",
+    );
+  }
   if (!(holdout >= 0 && holdout < 1)) {
     throw new RangeError(
       `Cannot prepare the dataset: holdout must be in [0, 1), got ${holdout}`,
@@ -213,6 +220,7 @@ export function prepareDataset(
   const stripped = kind === "ikea" ? pickStripped(products, seed) : new Set();
   const indexed = products.map((p) => ({
     ...p,
+    image: options.noImages ? null : p.image,
     title: options.sameTitle
       ? SAME_TITLE
       : stripped.has(p.id)

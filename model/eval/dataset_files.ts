@@ -32,7 +32,12 @@ export function defaultWorkDir(datasetDir: string, o: PrepareOptions): string {
   const name = basename(resolve(datasetDir));
   const holdout = o.holdout ? `-h${o.holdout}` : "";
   const same = o.sameTitle ? "-same-title" : "";
-  return join("data", "eval", `${name}-s${o.seed ?? 1}${holdout}${same}`);
+  const noImages = o.noImages ? "-no-images" : "";
+  return join(
+    "data",
+    "eval",
+    `${name}-s${o.seed ?? 1}${holdout}${same}${noImages}`,
+  );
 }
 
 /** Reads `<dir>/products.jsonl` and prepares it. */
@@ -68,7 +73,7 @@ export async function writeDatasetFiles(
     op: "upsert",
     id: p.id,
     title: p.title,
-    image: p.image,
+    ...(p.image ? { image: p.image } : {}),
   });
   const files: DatasetFiles = {
     dir,
@@ -102,6 +107,7 @@ export async function writeDatasetFiles(
         seed: options.prepare.seed ?? 1,
         holdout: options.prepare.holdout ?? 0,
         sameTitle: options.prepare.sameTitle ?? false,
+        noImages: options.prepare.noImages ?? false,
         evalSplit: d.evalSplit,
         imageBase: files.imageBase,
         products: d.products.length,

@@ -192,3 +192,16 @@ Deno.test("prepareDataset() with sameTitle gives every product one title", () =>
     }
   }
 });
+
+Deno.test("prepareDataset() with noImages leaves every image out", () => {
+  const d = prepareDataset(ikea, { seed: 1, noImages: true });
+  assert.ok(d.products.every((p) => p.image === null));
+  assert.deepEqual(
+    d.queries,
+    prepareDataset(ikea, { seed: 1 }).queries,
+  );
+  assert.throws(
+    () => prepareDataset(ikea, { sameTitle: true, noImages: true }),
+    RangeError,
+  );
+});
