@@ -54,6 +54,7 @@ export interface PrepareOptions {
 
 /** A dataset ready to evaluate. */
 export interface PreparedDataset {
+  /** Which attributes the dataset has. */
   readonly kind: DatasetKind;
   /** Every product with the title it is indexed under (attributes kept for reference). */
   readonly products: readonly DatasetProduct[];

@@ -15,13 +15,19 @@ import {
 
 /** Where the work files went. */
 export interface DatasetFiles {
+  /** The work folder. */
   readonly dir: string;
+  /** products.jsonl: every product as indexed (no attrs). */
   readonly products: string;
-  /** Only with a hold-out share. */
+  /** products-adapt.jsonl: the adapt part (only with a hold-out share). */
   readonly adaptProducts?: string;
+  /** queries.jsonl over the evaluated products. */
   readonly queries: string;
+  /** image-queries.jsonl (empty for IKEA). */
   readonly imageQueries: string;
+  /** splits.json. */
   readonly splits: string;
+  /** dataset.json: options, counts, image base and the colour-stripped ids. */
   readonly manifest: string;
   /** Folder the products' relative image paths resolve against (the dataset folder). */
   readonly imageBase: string;
