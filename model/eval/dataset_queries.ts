@@ -6,6 +6,7 @@
 import { colourMatches, mentionsColour, normaliseColour } from "./colour.ts";
 import type { EvalQuery } from "./data.ts";
 import type { DatasetProduct, ImageQuery } from "./dataset.ts";
+
 /** Query text of a catalogue value: lower case, commas and dashes as spaces. */
 export function queryText(value: string): string {
   return value.toLowerCase().replace(/[,\-_]+/g, " ").replace(/\s+/g, " ")
