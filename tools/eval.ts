@@ -243,9 +243,25 @@ async function fromFiles(file: string, queryFile: string): Promise<EvalInput> {
   };
 }
 
-const input = values.dataset
-  ? await fromDataset(values.dataset)
-  : await fromFiles(values.products ?? "", values.queries ?? "");
+/** Reads the input; a bad file or folder is one line on stderr and exit status 1. */
+async function readInput(): Promise<EvalInput> {
+  try {
+    return values.dataset
+      ? await fromDataset(values.dataset)
+      : await fromFiles(values.products ?? "", values.queries ?? "");
+  } catch (err: unknown) {
+    if (
+      err instanceof TypeError || err instanceof RangeError ||
+      err instanceof SyntaxError || err instanceof Deno.errors.NotFound
+    ) {
+      process.stderr.write(`deno task eval: ${(err as Error).message}\n`);
+      Deno.exit(1);
+    }
+    throw err;
+  }
+}
+
+const input = await readInput();
 if (input.dataset) {
   const d = input.dataset;
   process.stdout.write(

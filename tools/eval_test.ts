@@ -47,6 +47,26 @@ Deno.test("deno task eval rejects unknown options and bad values with one line a
   }
 });
 
+Deno.test("deno task eval names a dataset folder it cannot read in one line", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eval-task-" });
+  try {
+    const r = await task(["--dataset", join(dir, "missing")]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^deno task eval: Cannot read dataset ".*missing"/);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    await Deno.mkdir(join(dir, "bad"));
+    await Deno.writeTextFile(
+      join(dir, "bad/products.jsonl"),
+      '{"op":"upsert"}\n',
+    );
+    const bad = await task(["--dataset", join(dir, "bad")]);
+    assert.equal(bad.code, 1, bad.stderr);
+    assert.match(bad.stderr, /^deno task eval: Cannot read product on line 1/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("deno task eval --dataset evaluates a tiny IKEA-like dataset with a hold-out split", async () => {
   const dir = await Deno.makeTempDir({ prefix: "eval-task-" });
   try {
