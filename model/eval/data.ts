@@ -1,6 +1,7 @@
 /**
  * Reads evaluation inputs: products.jsonl (upsert events as in docs/EVENTS.md),
- * queries.jsonl ({"qid","query","relevant":[ids],"imageOnly"?:[ids],"tags"?:[…]}) and splits.json.
+ * queries.jsonl ({"qid","query","relevant":[ids],"imageOnly"?:[ids],"tags"?:[…],
+ * "candidates"?:[ids]}) and splits.json.
  */
 
 /** A product to evaluate on. */
@@ -27,6 +28,11 @@ export interface EvalQuery {
   readonly imageOnly: readonly string[];
   /** Query kinds for grouped results ("brand", "held-out word", …; may be empty). */
   readonly tags: readonly string[];
+  /**
+   * The products the imageOnly ones must be told apart from (e.g. every product of the
+   * query's type); when given, the query also counts in "colour in image only, same type".
+   */
+  readonly candidates?: readonly string[];
 }
 
 function parseLines(text: string, file: string): unknown[] {
@@ -101,6 +107,7 @@ export function parseQueries(
       relevant: r.relevant,
       imageOnly: isStringArray(r.imageOnly) ? r.imageOnly : [],
       tags: isStringArray(r.tags) ? r.tags : [],
+      ...(isStringArray(r.candidates) ? { candidates: r.candidates } : {}),
     };
   });
 }

@@ -1,6 +1,7 @@
 /**
  * Scores ranked lists per query and aggregates them by query group: all queries, by
- * word count (1, 2, 3, 4+), and "colour in image only".
+ * word count (1, 2, 3, 4+), "colour in image only" and, for queries that name their
+ * candidates, "colour in image only, same type".
  */
 
 import {
@@ -19,7 +20,23 @@ export const GROUPS = [
   "3 words",
   "4+ words",
   "colour in image only",
+  "colour in image only, same type",
 ] as const;
+
+/** Groups shown only when some query belongs to them. */
+const OPTIONAL: ReadonlySet<GroupName> = new Set([
+  "colour in image only, same type",
+]);
+
+/** The groups a table shows: every group except empty optional ones. */
+function shown(
+  results: readonly SystemResult[],
+  groups: readonly GroupName[],
+): GroupName[] {
+  return groups.filter((g) =>
+    !OPTIONAL.has(g) || (results[0]?.groups[g].queries ?? 0) > 0
+  );
+}
 
 /** A query group. */
 export type GroupName = typeof GROUPS[number];
@@ -56,7 +73,9 @@ function wordGroup(query: string): GroupName {
 /**
  * Scores one system. "colour in image only" keeps the queries with imageOnly products,
  * drops the other relevant products from the ranking and scores against imageOnly: can
- * the system find the products whose colour no title mentions?
+ * the system find the products whose colour no title mentions? "… same type" also keeps
+ * only the query's candidates (the products of its type) in the ranking: can the system
+ * tell the right colour from the wrong ones when the type alone does not decide?
  */
 export function scoreSystem(
   system: string,
@@ -83,9 +102,14 @@ export function scoreSystem(
     if (q.imageOnly.length > 0) {
       const target = new Set(q.imageOnly);
       const others = new Set(q.relevant.filter((id) => !target.has(id)));
-      rows["colour in image only"].push(
-        queryMetrics(list.filter((id) => !others.has(id)), q.imageOnly),
-      );
+      const rest = list.filter((id) => !others.has(id));
+      rows["colour in image only"].push(queryMetrics(rest, q.imageOnly));
+      if (q.candidates) {
+        const among = new Set(q.candidates);
+        rows["colour in image only, same type"].push(
+          queryMetrics(rest.filter((id) => among.has(id)), q.imageOnly),
+        );
+      }
     }
   });
   const groups = Object.fromEntries(
@@ -112,7 +136,7 @@ export function formatTables(
 ): string {
   const width = Math.max(6, ...results.map((r) => r.system.length));
   const out: string[] = [];
-  for (const g of groups) {
+  for (const g of shown(results, groups)) {
     const n = results[0]?.groups[g].queries ?? 0;
     out.push(`\n${g} (${n} queries)\n`);
     out.push(
@@ -144,6 +168,7 @@ const SHORT: Readonly<Record<GroupName, string>> = {
   "3 words": "3 w",
   "4+ words": "4+ w",
   "colour in image only": "img colour",
+  "colour in image only, same type": "img colour in type",
 };
 
 /** One Markdown table of one metric: a row per system, a column per query group. */
@@ -152,7 +177,8 @@ export function formatSummary(
   metric: keyof QueryMetrics = "recall10",
 ): string {
   const width = Math.max(6, ...results.map((r) => r.system.length));
-  const heads = GROUPS.map((g) =>
+  const groups = shown(results, GROUPS);
+  const heads = groups.map((g) =>
     `${SHORT[g]} (${results[0]?.groups[g].queries ?? 0})`
   );
   const lines = [
@@ -162,7 +188,7 @@ export function formatSummary(
     }|`,
     ...results.map((r) =>
       `| ${r.system.padEnd(width)} | ${
-        GROUPS.map((g, i) =>
+        groups.map((g, i) =>
           pct(r.groups[g].metrics[metric]).padStart(heads[i]?.length ?? 0)
         ).join(" | ")
       } |`

@@ -31,6 +31,31 @@ Deno.test("scoreSystem() groups by word count and scores image-only colour queri
   assert.equal(r.groups.all.metrics.mrr10, 1);
 });
 
+Deno.test("scoreSystem() scores image-only colour queries among their candidates", () => {
+  const typed: EvalQuery[] = [{
+    qid: "1",
+    query: "red dress",
+    relevant: ["a", "c"],
+    imageOnly: ["c"],
+    tags: [],
+    candidates: ["a", "b", "c"],
+  }];
+  // "x" is another type: gone from the same-type ranking, so "c" comes first there
+  const r = scoreSystem("s", typed, [["a", "x", "b", "c"]]);
+  assert.equal(r.groups["colour in image only"].metrics.mrr10, 1 / 3);
+  assert.equal(r.groups["colour in image only, same type"].queries, 1);
+  assert.equal(
+    r.groups["colour in image only, same type"].metrics.mrr10,
+    1 / 2,
+  );
+  assert.match(formatSummary([r]), /img colour in type \(1\)/);
+  // without candidates the group stays empty and out of the tables
+  const plain = scoreSystem("s", queries, [["a"], ["c"]]);
+  assert.equal(plain.groups["colour in image only, same type"].queries, 0);
+  assert.doesNotMatch(formatSummary([plain]), /in type/);
+  assert.doesNotMatch(formatTables([plain]), /same type/);
+});
+
 Deno.test("scoreSystem() rejects a ranking count mismatch", () => {
   assert.throws(() => scoreSystem("s", queries, [[]]), RangeError);
 });

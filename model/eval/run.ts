@@ -14,11 +14,13 @@ import {
 import type { VectorIndex } from "../../index/mod.ts";
 import { Bm25Titles } from "./bm25.ts";
 import type { EvalProduct, EvalQuery } from "./data.ts";
+import type { ImageQuery } from "./dataset.ts";
 import { embedProducts } from "./embed.ts";
+import { type ImageToImageResult, scoreImageQueries } from "./image_queries.ts";
 import { type QueryMetrics, queryMetrics } from "./metrics.ts";
 import { scoreSystem, type SystemResult } from "./report.ts";
 import { rankServed } from "./served.ts";
-import { buildIndex, rankByVectors } from "./systems.ts";
+import { buildIndex, rankByVectors, rankRandom } from "./systems.ts";
 import {
   type ProductMeta,
   summariseWeights,
@@ -46,6 +48,10 @@ export interface RunOptions {
   }[];
   /** Catalogue facts per product id (products-meta.jsonl) for the weight summary. @default none */
   readonly meta?: ReadonlyMap<string, ProductMeta>;
+  /** Seed of a "random ranking" reference row after the systems. @default no such row */
+  readonly randomSeed?: number;
+  /** Image→image queries scored on the image tower's index. @default [] */
+  readonly imageQueries?: readonly ImageQuery[];
   /** Encoder device. @default "auto" */
   readonly device?: EncoderDevice;
   /** Aborts the run; it then rejects with the signal's reason. */
@@ -73,8 +79,13 @@ export interface EvalReport {
   readonly imagesSkipped: Record<string, number>;
   /** Queries scored. */
   readonly queries: number;
-  /** One entry per system, in {@linkcode SYSTEMS} order, then one per extra model. */
+  /**
+   * One entry per system, in {@linkcode SYSTEMS} order, then "random ranking" (with
+   * randomSeed), then one per extra model.
+   */
   readonly results: SystemResult[];
+  /** Image→image results by tag (only when imageQueries were given). */
+  readonly imageToImage?: ImageToImageResult;
   /** Mean Modal Adaptation image weight of the main bundle, by product group. */
   readonly modalWeights: Record<string, WeightGroup>;
   /** Settings of the USearch indexes searched (the index stage's defaults). */
@@ -228,11 +239,19 @@ export async function runEvaluation(o: RunOptions): Promise<EvalReport> {
   using image = buildIndex(o.products, e, "image", version);
   using fixed = buildIndex(o.products, e, "fixed", version);
   t.lap("buildIndexes");
+  const imageToImage = o.imageQueries?.length
+    ? scoreImageQueries(image, o.products.map((p) => p.id), e, o.imageQueries)
+    : undefined;
   const warnings: string[] = [];
   const indexes = { make, title, image, fixed };
   const rankings = await rankAll(o, encoders, indexes, warnings);
   t.lap("encodeAndRankQueries");
   const all: [string, string[][]][] = SYSTEMS.map((s) => [s, rankings[s]]);
+  if (o.randomSeed !== undefined) {
+    const ids = o.products.map((p) => p.id);
+    const k = { k: 100, seed: o.randomSeed };
+    all.push(["random ranking", rankRandom(ids, o.queries.length, k)]);
+  }
   for (const extra of o.extraModels ?? []) {
     all.push([`${extra.name} (served)`, await rankExtra(o, extra, warnings)]);
     t.lap(`extra ${extra.name}`);
@@ -245,6 +264,7 @@ export async function runEvaluation(o: RunOptions): Promise<EvalReport> {
     imagesSkipped: embedded.skipped,
     queries: o.queries.length,
     ...scoreAll(o.queries, all),
+    ...(imageToImage ? { imageToImage } : {}),
     modalWeights: summariseWeights(
       o.products.map((p) => p.id),
       e.map((x) => x.weights),

@@ -8,6 +8,7 @@
 import type { ProductEmbedding, QueryEmbedding } from "../../encode/mod.ts";
 import { createUsearchIndex, type VectorIndex } from "../../index/mod.ts";
 import type { ProductRecord } from "../../types.ts";
+import { mulberry32 } from "../../random.ts";
 import type { EvalProduct } from "./data.ts";
 
 /** Which product vector a system indexes. */
@@ -88,4 +89,25 @@ export function rankByVectors(
   const n = Math.min(k, index.size);
   if (n === 0) return queries.map(() => []);
   return queries.map((q) => index.search(q.vector, { k: n }).map((h) => h.id));
+}
+
+/**
+ * A reference row: for each query, `k` distinct ids drawn uniformly at random (seeded),
+ * i.e. what a system that knows nothing would score.
+ */
+export function rankRandom(
+  ids: readonly string[],
+  queries: number,
+  options: { k: number; seed: number },
+): string[][] {
+  const rand = mulberry32(options.seed);
+  const n = Math.min(options.k, ids.length);
+  return Array.from({ length: queries }, () => {
+    const pool = [...ids];
+    for (let i = 0; i < n; i++) { // partial Fisher–Yates: the first n are the sample
+      const j = i + Math.floor(rand() * (pool.length - i));
+      [pool[i], pool[j]] = [pool[j] as string, pool[i] as string];
+    }
+    return pool.slice(0, n);
+  });
 }
