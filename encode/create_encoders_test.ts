@@ -261,3 +261,39 @@ Deno.test("createEncoders() auto skips a software fallback adapter", async () =>
   assert.equal(encoders.device, expected, encoders.deviceReason);
   assert.match(encoders.deviceReason, /^auto: /);
 });
+
+Deno.test({
+  name:
+    `createEncoders() runs the shipped default's backbone graph alike on native, wasm${
+      gpu.available ? " and webgpu" : ` (webgpu ignored: ${gpu.description})`
+    }`,
+  async fn() {
+    const bundle = await loadBundle("model/default");
+    const { width, height } = bundle.manifest.image;
+    const photo = (seed: number): ImageTensor => {
+      const data = new Float32Array(3 * width * height);
+      for (let i = 0; i < data.length; i++) {
+        data[i] = Math.sin(seed * 12.9898 + i * 0.37);
+      }
+      return { width, height, data };
+    };
+    const products = [
+      { title: "red silk dress", image: photo(1) },
+      { title: "oak dining chair", image: photo(2) },
+    ];
+    await using native = await createEncoders(bundle, { device: "native" });
+    const want = await native.product.encode(products);
+    const devices = gpu.available
+      ? ["wasm", "webgpu"] as const
+      : ["wasm"] as const;
+    for (const device of devices) {
+      await using other = await createEncoders(bundle, { device });
+      const got = await other.product.encode(products);
+      want.forEach((e, i) => {
+        const diff = maxDiff(e.vector, got[i]?.vector ?? new Float32Array());
+        assert.ok(diff <= 1e-3, `${device} product ${i}: ${diff}`);
+        assert.ok((e.weights.image ?? 0) > 0, "the image counts");
+      });
+    }
+  },
+});

@@ -31,6 +31,8 @@ Model:
   --model DIR              bundle to start from (default model/default)
   --out DIR                new bundle (default data/models/adapted-<time>)
   --steps N (400) --batch N (256) --seed N (1) --holdout F (0.1)
+  --image-only             train only the image head and Modal Adaptation (by default
+                           the query and title towers learn the catalogue's words too)
   --feature-cache DIR      backbone features by image sha256 (default data/feature-cache)
 Swap:
   --apply URL              POST URL/admin/reindex with the new bundle and follow it
@@ -66,6 +68,7 @@ function parseOptions() {
       batch: { type: "string", default: "256" },
       seed: { type: "string", default: "1" },
       holdout: { type: "string", default: "0.1" },
+      "image-only": { type: "boolean", default: false },
       "feature-cache": { type: "string", default: "data/feature-cache" },
       apply: { type: "string" },
       token: { type: "string" },
@@ -126,7 +129,14 @@ async function fromTopic(args: Args): Promise<Listed[]> {
 }
 
 async function fromFile(args: Args): Promise<Listed[]> {
-  const text = await Deno.readTextFile(args.products ?? "");
+  let text: string;
+  try {
+    text = await Deno.readTextFile(args.products ?? "");
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    err(`Cannot adapt: products file "${args.products}" not found\n`);
+    Deno.exit(1);
+  }
   let keep: Set<string> | undefined;
   if (args.splits !== undefined || args.split !== undefined) {
     if (args.splits === undefined || args.split === undefined) {
@@ -228,6 +238,7 @@ async function main(): Promise<number> {
     batchSize,
     seed,
     holdout,
+    textTowers: !args["image-only"],
     featureCacheDir: args["feature-cache"],
     onProgress: progress,
   });

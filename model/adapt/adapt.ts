@@ -15,12 +15,18 @@
  */
 
 import { join } from "node:path";
-import type { KeywordVocabulary } from "../../encode/mod.ts";
+import type { KeywordVocabulary, TextSpec } from "../../encode/mod.ts";
 import { createRng } from "../_kernels.ts";
 import type { ModelParams } from "../architecture.ts";
 import { writeBundle } from "../bundle.ts";
-import { fusionForward, imageHeadForward } from "../forward.ts";
+import {
+  fusionForward,
+  imageHeadForward,
+  type TextCache,
+  textTowerForward,
+} from "../forward.ts";
 import type { FeatureStats } from "../image_features.ts";
+import { featureSize } from "../image_frontend.ts";
 import { FeatureStore } from "../image_features.ts";
 import { readBundleParams } from "../read_bundle.ts";
 import { Adam, ScalarAdam } from "../train/adam.ts";
@@ -28,6 +34,8 @@ import {
   fusionBackward,
   fusionPairs,
   imageHeadBackward,
+  textTowerBackward,
+  towerPairs,
   zeroGrads,
 } from "../train/backward.ts";
 import { infoNce } from "../train/loss.ts";
@@ -37,7 +45,8 @@ import {
   samplePseudoQuery,
   titleWords,
 } from "./pseudo_queries.ts";
-import { TextTower } from "./text_towers.ts";
+import { textFeatures } from "../../encode/mod.ts";
+import type { TextTowerParams } from "../architecture.ts";
 
 /** A product to adapt on: its title, and a loader of its image's bytes. */
 export interface AdaptProduct {
@@ -82,6 +91,11 @@ export interface AdaptOptions {
   readonly dropTitleWords?: number;
   /** Fraction of products held out for validation. @default 0.1 */
   readonly holdout?: number;
+  /**
+   * Also train the query and title towers on the pseudo-queries (query → title as in
+   * MAKE), not only the image head and Modal Adaptation. @default true
+   */
+  readonly textTowers?: boolean;
   /** Folder of the image feature cache; none: no cache. */
   readonly featureCacheDir?: string;
   /** Called after every feature batch and every 10 steps. */
@@ -116,7 +130,6 @@ interface Prepared {
   readonly titles: string[];
   readonly words: Set<string>[];
   readonly feats: Float32Array;
-  readonly titleEmb: Float32Array;
 }
 
 /** Adapts the bundle to `products`; writes the new bundle and returns the report. */
@@ -131,7 +144,13 @@ export async function adaptBundle(o: AdaptOptions): Promise<AdaptReport> {
       join(o.bundleDir, manifest.files?.keywords?.path ?? "keywords.json"),
     ),
   );
-  const { dims, text } = params.config;
+  if (featureSize(params.config.image) !== params.image.featMean.length) {
+    throw new RangeError(
+      `Cannot adapt "${o.bundleDir}": its image head takes ${params.image.featMean.length} features, its front end gives ${
+        featureSize(params.config.image)
+      }`,
+    );
+  }
   await using store = await FeatureStore.create(params.config.image, {
     cacheDir: o.featureCacheDir,
   });
@@ -142,18 +161,6 @@ export async function adaptBundle(o: AdaptOptions): Promise<AdaptReport> {
       `Cannot adapt: ${rows.length} products have a usable image, at least 8 are needed`,
     );
   }
-  await using titleTower = await TextTower.open(
-    o.bundleDir,
-    manifest.files?.title?.path ?? "title.onnx",
-    text,
-    dims,
-  );
-  await using queryTower = await TextTower.open(
-    o.bundleDir,
-    manifest.files?.query?.path ?? "query.onnx",
-    text,
-    dims,
-  );
   const titles = rows.map((i) => o.products[i]?.title ?? "");
   const f = store.size;
   const feats = new Float32Array(rows.length * f);
@@ -162,7 +169,6 @@ export async function adaptBundle(o: AdaptOptions): Promise<AdaptReport> {
     titles,
     words: titles.map((t) => new Set(titleWords(t))),
     feats,
-    titleEmb: await titleTower.encode(titles),
   };
   const keywords = catalogKeywords(titles);
   const rng = createRng(o.seed ?? 1);
@@ -176,21 +182,19 @@ export async function adaptBundle(o: AdaptOptions): Promise<AdaptReport> {
   const train = order.slice(nVal);
   standardise(params, data.feats, train, f);
   const valQueries = sampleMany(val, data, keywords, createRng(7), 0.5);
-  const validate = async () =>
-    await validation(params, data, val, valQueries, queryTower, titleTower);
-  const before = await validate();
+  const validate = () => validation(params, data, val, valQueries);
+  const before = validate();
   const steps = o.steps ?? 400;
-  await trainHead(params, data, train, keywords, {
+  trainAdapted(params, data, train, keywords, {
     steps,
     batchSize: o.batchSize ?? 256,
     lr: o.lr ?? 0.002,
     drop: o.dropTitleWords ?? 0.5,
+    textTowers: o.textTowers ?? true,
     rng,
-    queryTower,
-    titleTower,
     onProgress: o.onProgress,
   });
-  const after = await validate();
+  const after = validate();
   await writeBundle(o.outDir, params, {
     name: manifest.name ?? "make-default",
     version: o.version,
@@ -312,34 +316,36 @@ function gatherRows(
   return out;
 }
 
-interface TrainHeadOptions {
+interface TrainAdaptedOptions {
   readonly steps: number;
   readonly batchSize: number;
   readonly lr: number;
   readonly drop: number;
+  readonly textTowers: boolean;
   readonly rng: () => number;
-  readonly queryTower: TextTower;
-  readonly titleTower: TextTower;
   readonly onProgress?: (p: AdaptProgress) => void;
 }
 
-async function trainHead(
+function trainAdapted(
   params: ModelParams,
   data: Prepared,
   train: readonly number[],
   keywords: ReadonlySet<string>,
-  o: TrainHeadOptions,
-): Promise<void> {
+  o: TrainAdaptedOptions,
+): void {
   const { dims: d } = params.config;
   const f = params.image.featMean.length;
   const grads = zeroGrads(params);
-  const pairs: [Float32Array, Float32Array][] = [
-    [params.image.l1.w, grads.image.l1.w],
-    [params.image.l1.b, grads.image.l1.b],
-    [params.image.l2.w, grads.image.l2.w],
-    [params.image.l2.b, grads.image.l2.b],
-    ...fusionPairs(params, grads),
-  ];
+  const { text } = params.config;
+  const pairs: [Float32Array, Float32Array][] = o.textTowers
+    ? [...towerPairs(params, grads), ...fusionPairs(params, grads)]
+    : [
+      [params.image.l1.w, grads.image.l1.w],
+      [params.image.l1.b, grads.image.l1.b],
+      [params.image.l2.w, grads.image.l2.w],
+      [params.image.l2.b, grads.image.l2.b],
+      ...fusionPairs(params, grads),
+    ];
   const adam = new Adam(pairs, { lr: o.lr });
   const scaleAdam = new ScalarAdam();
   params.logitScale = Math.log(1 / 0.05);
@@ -359,8 +365,23 @@ async function trainHead(
     if (batch.length < 2) continue;
     const rows = batch.map((s) => s.row);
     const n = batch.length;
-    const q = await o.queryTower.encode(batch.map((s) => s.pq.query));
-    const titles = await o.titleTower.encode(batch.map((s) => s.pq.title));
+    const qc = textTowerForward(
+      params.query,
+      idsOf(batch.map((s) => s.pq.query), text),
+      n,
+    );
+    const tc = textTowerForward(
+      params.title,
+      idsOf(batch.map((s) => s.pq.title), text),
+      n,
+    );
+    const fc = textTowerForward(
+      params.title,
+      idsOf(rows.map((r) => data.titles[r] ?? ""), text),
+      n,
+    );
+    const q = qc.out;
+    const titles = tc.out;
     const img = imageHeadForward(
       params.image,
       gatherRows(data.feats, rows, f),
@@ -393,11 +414,13 @@ async function trainHead(
     );
     const lt = infoNce({
       ...common,
-      anchors: gatherRows(data.titleEmb, rows, d),
+      anchors: fc.out,
       candidates: img.out,
       mask: titleMask,
     });
-    const { dImage } = fusionBackward(
+    // MAKE's query → title term keeps the text towers aligned with each other.
+    const lq = infoNce({ ...common, anchors: q, candidates: fc.out, mask });
+    const { dTitle, dImage } = fusionBackward(
       params.fusion,
       fused,
       titles,
@@ -410,14 +433,26 @@ async function trainHead(
         0.5 * (lt.dCandidates[i] ?? 0);
     }
     imageHeadBackward(params.image, img, dImage, grads.image);
+    if (o.textTowers) {
+      backwardText(params.query, qc, [[lp.dAnchors, 1], [li.dAnchors, 0.5], [
+        lq.dAnchors,
+        0.5,
+      ]], grads.query);
+      backwardText(params.title, fc, [[lt.dAnchors, 0.5], [
+        lq.dCandidates,
+        0.5,
+      ]], grads.title);
+      backwardText(params.title, tc, [[dTitle, 1]], grads.title);
+    }
     const lr = o.lr * (0.1 + 0.45 * (1 + Math.cos(Math.PI * step / o.steps)));
     adam.step(lr);
-    const dScale = lp.dLogitScale + 0.5 * (li.dLogitScale + lt.dLogitScale);
+    const dScale = lp.dLogitScale +
+      0.5 * (li.dLogitScale + lt.dLogitScale + lq.dLogitScale);
     params.logitScale = Math.min(
       Math.log(100),
       Math.max(0, scaleAdam.step(params.logitScale, dScale, lr)),
     );
-    const loss = lp.loss + 0.5 * (li.loss + lt.loss);
+    const loss = lp.loss + 0.5 * (li.loss + lt.loss + lq.loss);
     ema = step === 0 ? loss : 0.9 * ema + 0.1 * loss;
     if ((step + 1) % 10 === 0 || step + 1 === o.steps) {
       o.onProgress?.({
@@ -469,30 +504,29 @@ function dotAll(
   return out;
 }
 
-async function validation(
+function validation(
   params: ModelParams,
   data: Prepared,
   val: readonly number[],
   queries: readonly Sampled[],
-  queryTower: TextTower,
-  titleTower: TextTower,
-): Promise<AdaptValidation> {
+): AdaptValidation {
   const { dims: d } = params.config;
   const f = params.image.featMean.length;
   const n = val.length;
   const img = imageHeadForward(params.image, gatherRows(data.feats, val, f), n)
     .out;
   const has = new Float32Array(n).fill(1);
+  const { text } = params.config;
   const full = fusionForward(
     params.fusion,
-    gatherRows(data.titleEmb, val, d),
+    encodeTexts(params.title, val.map((r) => data.titles[r] ?? ""), text),
     img,
     has,
     n,
   );
   let weight = 0;
   for (let i = 0; i < n; i++) weight += full.weights[2 * i + 1] ?? 0;
-  const q = await queryTower.encode(queries.map((s) => s.pq.query));
+  const q = encodeTexts(params.query, queries.map((s) => s.pq.query), text);
   const relevant = queries.map((s) =>
     new Set(
       val.flatMap((row, b) =>
@@ -502,12 +536,14 @@ async function validation(
   );
   // Every held-out title without any query word: what the image alone must carry.
   const allWords = new Set(queries.flatMap((s) => s.pq.words));
-  const stripped = await titleTower.encode(
+  const stripped = encodeTexts(
+    params.title,
     val.map((row) =>
       titleWords(data.titles[row] ?? "").filter((w) => !allWords.has(w)).join(
         " ",
       )
     ),
+    text,
   );
   const fused = fusionForward(params.fusion, stripped, img, has, n).vector;
   return {
@@ -515,4 +551,44 @@ async function validation(
     fusedRecall: recallAt10(dotAll(q, fused, d), n, relevant),
     imageWeight: n === 0 ? 0 : weight / n,
   };
+}
+
+/** Feature ids of `texts`, [n, T]. */
+function idsOf(texts: readonly string[], spec: TextSpec): Int32Array {
+  const t = spec.maxTokens;
+  const ids = new Int32Array(texts.length * t);
+  texts.forEach((x, i) => ids.set(textFeatures(x, spec), i * t));
+  return ids;
+}
+
+/** Text tower embeddings of `texts` with the current parameters, [n, D]. */
+function encodeTexts(
+  p: TextTowerParams,
+  texts: readonly string[],
+  spec: TextSpec,
+): Float32Array {
+  const d = p.l2.out;
+  const out = new Float32Array(texts.length * d);
+  for (let s = 0; s < texts.length; s += 512) {
+    const chunk = texts.slice(s, s + 512);
+    out.set(
+      textTowerForward(p, idsOf(chunk, spec), chunk.length).out,
+      s * d,
+    );
+  }
+  return out;
+}
+
+/** Backward of a text tower for a weighted sum of output gradients. */
+function backwardText(
+  p: TextTowerParams,
+  cache: TextCache,
+  parts: readonly (readonly [Float32Array, number])[],
+  g: TextTowerParams,
+): void {
+  const d = new Float32Array(cache.out.length);
+  for (const [grad, w] of parts) {
+    for (let i = 0; i < d.length; i++) d[i] = (d[i] ?? 0) + w * (grad[i] ?? 0);
+  }
+  textTowerBackward(p, cache, d, g);
 }
