@@ -2,6 +2,7 @@
  * Trains the default MAKE bundle:
  *   deno task train [--products N] [--seed S] [--steps K] [--out DIR] [--catalog DIR]
  *                   [--no-keywords]   (ablation: no Keyword Enhancement at all)
+ *                   [--image-size PX] [--backbone LAYER|none] [--feature-cache DIR]
  * Generates the synthetic catalogue (unless --catalog names an existing one), trains,
  * chooses the Keyword Enhancement alpha on the validation split, writes the bundle to
  * --out (default model/default) with training-report.json, and checks ONNX parity.
@@ -18,6 +19,9 @@ import {
 } from "../model/catalog/mod.ts";
 import {
   DEFAULT_CONFIG,
+  FILTER_BANK_IMAGE,
+  layerChannels,
+  type ModelConfig,
   trainBundle,
   type TrainProgress,
 } from "../model/mod.ts";
@@ -35,8 +39,11 @@ function parse() {
       batch: { type: "string", default: "256" },
       out: { type: "string", default: "model/default" },
       catalog: { type: "string" },
-      version: { type: "string", default: "2026.11.25-1" },
+      version: { type: "string", default: "2026.12.03-1" },
       "no-keywords": { type: "boolean", default: false },
+      "image-size": { type: "string" },
+      backbone: { type: "string" },
+      "feature-cache": { type: "string", default: "data/feature-cache" },
     },
   });
   const ints = ["products", "seed", "steps", "batch"] as const;
@@ -59,6 +66,32 @@ function parse() {
     catalog: values.catalog,
     version: values.version,
     noKeywords: values["no-keywords"],
+    config: modelConfig(values["image-size"], values.backbone),
+    featureCache: values["feature-cache"],
+  };
+}
+
+/** DEFAULT_CONFIG with another image size or backbone layer ("none": the filter bank). */
+function modelConfig(
+  size: string | undefined,
+  layer: string | undefined,
+): ModelConfig {
+  const image = DEFAULT_CONFIG.image;
+  if (layer === "none") {
+    return { ...DEFAULT_CONFIG, image: FILTER_BANK_IMAGE };
+  }
+  const side = size === undefined ? image.width : Number(size);
+  if (!Number.isInteger(side) || side < 32 || side % 16 !== 0) {
+    throw new RangeError(
+      `Cannot train: --image-size must be a multiple of 16 of at least 32, got "${size}"`,
+    );
+  }
+  const backbone = image.backbone && layer !== undefined
+    ? { ...image.backbone, layer, channels: layerChannels(layer) }
+    : image.backbone;
+  return {
+    ...DEFAULT_CONFIG,
+    image: { ...image, width: side, height: side, backbone },
   };
 }
 
@@ -115,7 +148,8 @@ async function main(): Promise<void> {
   const report = await trainBundle({
     catalogDir,
     outDir: args.out,
-    config: DEFAULT_CONFIG,
+    config: args.config,
+    featureCacheDir: args.featureCache,
     seed: args.seed,
     version: args.version,
     extraTerms,
