@@ -130,7 +130,10 @@ Deno.test("model/default: onnxruntime-web matches the TypeScript forward (max ab
   const ids = new Int32Array(texts.length * t);
   texts.forEach((text, i) => ids.set(textFeatures(text, p.config.text), i * t));
   const m = 4;
-  const pixels = new Float32Array(m * 3 * 64 * 64).map(() => (rng() - 0.5) * 4);
+  const side = p.config.image.width;
+  const pixels = new Float32Array(m * 3 * side * side).map(() =>
+    (rng() - 0.5) * 4
+  );
   const report = await checkParity(dir, p, {
     ids,
     pixels,
