@@ -113,13 +113,22 @@ export function cappedRecall(
   if (relevant.length === 0) {
     throw new RangeError("Cannot score a query with no relevant items");
   }
-  const order = Array.from({ length: scores.length }, (_, i) => i);
-  order.sort((a, b) =>
-    (scores[b] ?? 0) - (scores[a] ?? 0) || (tieRank[a] ?? 0) - (tieRank[b] ?? 0)
-  );
+  // One pass keeping the best k (score desc, tie rank asc) in a small sorted buffer.
+  const top: number[] = [];
+  const before = (a: number, b: number) =>
+    (scores[a] ?? 0) > (scores[b] ?? 0) ||
+    ((scores[a] ?? 0) === (scores[b] ?? 0) &&
+      (tieRank[a] ?? 0) < (tieRank[b] ?? 0));
+  for (let i = 0; i < scores.length; i++) {
+    const last = top[top.length - 1];
+    if (top.length === k && last !== undefined && !before(i, last)) continue;
+    let at = top.length;
+    while (at > 0 && before(i, top[at - 1] ?? 0)) at--;
+    top.splice(at, 0, i);
+    if (top.length > k) top.pop();
+  }
   const wanted = new Set(relevant);
-  let hits = 0;
-  for (const i of order.slice(0, k)) if (wanted.has(i)) hits++;
+  const hits = top.filter((i) => wanted.has(i)).length;
   return hits / Math.min(k, relevant.length);
 }
 

@@ -20,6 +20,8 @@ import {
 
 /** Ridge strengths tried, as multiples of the mean diagonal of the training kernel. */
 const LAMBDAS = [0.03, 0.1, 0.3, 1, 3];
+/** Weights tried for the colour block's kernel (its features scaled by √weight). */
+const COLOUR_WEIGHTS = [0.1, 0.3, 1];
 const BATCH = 32;
 
 /** A backbone cut to evaluate: its Gram parts and the graph whose speed it has. */
@@ -37,6 +39,8 @@ export interface Row {
   readonly dims: number;
   readonly colour: string;
   readonly lambda: number;
+  /** Weight of the colour block's kernel, when there is one. */
+  readonly colourWeight?: number;
   readonly recall: ReadonlyMap<string, number>;
   readonly backboneIps?: number;
   readonly decodeIps?: number;
@@ -261,23 +265,47 @@ export class Evaluator {
     return recallByKind(p, this.#columns, part.queries, part.tieRank);
   }
 
-  /** Fits and scores one candidate whose kernel is the sum of `grams`. */
+  /**
+   * Fits and scores one candidate whose kernel is the sum of `grams` plus, if given,
+   * `colour` times a weight; λ and the weight are chosen on the inner split.
+   */
   async row(
     head: Pick<Row, "size" | "layer" | "dims" | "colour">,
     grams: readonly Float64Array[],
     speed: Pick<Row, "backboneIps" | "decodeIps" | "colourMs">,
+    colour?: Float64Array,
   ): Promise<Row> {
-    const k = new Float64Array(this.#n * this.#n);
+    const base = new Float64Array(this.#n * this.#n);
     for (const g of grams) {
-      for (let i = 0; i < k.length; i++) k[i] = (k[i] ?? 0) + (g[i] ?? 0);
+      for (let i = 0; i < base.length; i++) {
+        base[i] = (base[i] ?? 0) + (g[i] ?? 0);
+      }
     }
-    let best = { c: LAMBDAS[0] ?? 1, r: -1 };
-    for (const c of LAMBDAS) {
-      const r = (await this.#recall(k, this.#inner, c)).get("all") ?? 0;
-      if (r > best.r) best = { c, r };
+    const weights = colour ? COLOUR_WEIGHTS : [0];
+    const kernel = (w: number) => {
+      if (!colour) return base;
+      const k = base.slice();
+      for (let i = 0; i < k.length; i++) {
+        k[i] = (k[i] ?? 0) + w * (colour[i] ?? 0);
+      }
+      return k;
+    };
+    let best = { c: LAMBDAS[0] ?? 1, w: 0, r: -1 };
+    for (const w of weights) {
+      const k = kernel(w);
+      for (const c of LAMBDAS) {
+        const r = (await this.#recall(k, this.#inner, c)).get("all") ?? 0;
+        if (r > best.r) best = { c, w, r };
+      }
     }
-    const recall = await this.#recall(k, this.#final, best.c);
-    return { ...head, ...speed, lambda: best.c, recall };
+    const recall = await this.#recall(kernel(best.w), this.#final, best.c);
+    return {
+      ...head,
+      ...speed,
+      lambda: best.c,
+      colourWeight: colour ? best.w : undefined,
+      recall,
+    };
   }
 }
 
@@ -305,6 +333,7 @@ export function table(
     "dims",
     "colour",
     "λ/mean diag",
+    "colour weight",
     ...kinds.map((k) => `R@10 ${k}`),
     "R@10 all",
     "backbone img/s",
@@ -332,6 +361,7 @@ export function table(
           String(r.dims),
           r.colour,
           String(r.lambda),
+          r.colourWeight === undefined ? "—" : String(r.colourWeight),
           ...kinds.map((k) => fmt(r.recall.get(k), 3)),
           fmt(r.recall.get("all"), 3),
           fmt(r.backboneIps, 0),

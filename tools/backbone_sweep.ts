@@ -9,7 +9,7 @@
  */
 
 import { readProducts } from "../model/train/data.ts";
-import { loadMobileNetV2 } from "../model/backbone.ts";
+import { type KerasModel, loadMobileNetV2 } from "../model/backbone.ts";
 import {
   KernelRidge,
   queriesFromKeys,
@@ -119,11 +119,14 @@ function keysOf(attrs: Readonly<Record<string, string>>): QueryKey[] {
 
 /** The multi-output graph must give each layer's truncated-graph features. */
 function checkSame(
-  single: ReadonlyMap<string, Float32Array>,
+  single: ReadonlyMap<string, Float32Array | undefined>,
   multi: ReadonlyMap<string, Float32Array>,
   rows: number,
 ): void {
-  for (const [layer, want] of single) {
+  for (const [layer, want = new Float32Array()] of single) {
+    if (want.length === 0) {
+      throw new RangeError(`No timed output of "${layer}"`);
+    }
     const got = multi.get(layer) ?? new Float32Array();
     const d = want.length / 32;
     let diff = 0;
@@ -136,6 +139,111 @@ function checkSame(
       );
     }
   }
+}
+
+interface SizeContext {
+  model: KerasModel;
+  images: readonly { bytes: Uint8Array; name: string }[];
+  ev: Evaluator;
+  options: Options;
+  colour: { grid: Float64Array; centre: Float64Array; colourMs: number };
+}
+
+/** Backbone speed per cut and pooled features of every image at one input size. */
+async function featuresAt(side: number, ctx: SizeContext) {
+  const { model, images, ev, options } = ctx;
+  const cut = LAYERS.map((layer) => ({
+    layer,
+    ...truncatedGraph(model, side, layer),
+  }));
+  const plane = 3 * side * side;
+  const decode = (i: number) => {
+    const image = images[i % images.length];
+    if (!image) throw new RangeError(`No image ${i}`);
+    return decodeAt(image.bytes, side, image.name);
+  };
+  const batch = new Float32Array(32 * plane);
+  for (let i = 0; i < 32; i++) batch.set(await decode(i), i * plane);
+  const graphs = new Map(cut.map((c) => [c.layer, c.bytes]));
+  const concatCut = cut.filter((c) => CONCAT.includes(c.layer));
+  graphs.set("concat", multiGraph(model, side, "out_relu", concatCut));
+  const timed = await imagesPerSecond(graphs, batch, side, {
+    threads: options.threads,
+    warmup: 2,
+    runs: options.runs,
+  });
+  const ips = new Map([...timed].map(([k, v]) => [k, v.ips]));
+  log(
+    `${side}px images/s: ${
+      [...ips].map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")
+    }`,
+  );
+  const { feats, decodeIps, first } = await ev.extract(
+    multiGraph(model, side, "out_relu", cut),
+    cut,
+    decode,
+    { side, threads: options.threads },
+  );
+  const single = new Map(cut.map((c) => [c.layer, timed.get(c.layer)?.output]));
+  checkSame(single, first, Math.min(32, images.length));
+  log(`${side}px: features extracted, decode ${decodeIps.toFixed(0)} images/s`);
+  const grams = new Map<string, Float64Array>();
+  for (const c of cut) {
+    grams.set(
+      c.layer,
+      await ev.gramOf(feats.get(c.layer) ?? new Float32Array(), c.channels),
+    );
+  }
+  const candidates: Candidate[] = [
+    ...cut.map((c) => ({
+      layer: c.layer,
+      dims: c.channels,
+      parts: [c.layer],
+      speed: c.layer,
+    })),
+    {
+      layer: CONCAT.join(" + "),
+      dims: concatCut.reduce((s, c) => s + c.channels, 0),
+      parts: CONCAT,
+      speed: "concat",
+    },
+  ];
+  return { candidates, grams, ips, decodeIps };
+}
+
+/** Rows of every candidate at one input size: colour off, grid and centre. */
+async function sweepSize(side: number, ctx: SizeContext): Promise<Row[]> {
+  const { candidates, grams, ips, decodeIps } = await featuresAt(side, ctx);
+  const { grid, centre, colourMs } = ctx.colour;
+  const rows: Row[] = [];
+  for (const c of candidates) {
+    const base = c.parts.map((p) => grams.get(p) ?? new Float64Array());
+    const speed = { backboneIps: ips.get(c.speed) ?? 0, decodeIps };
+    const head = { size: side, layer: c.layer };
+    rows.push(
+      await ctx.ev.row({ ...head, dims: c.dims, colour: "off" }, base, speed),
+    );
+    for (
+      const [name, gram, d] of [["grid 432", grid, 432], [
+        "centre 27",
+        centre,
+        27,
+      ]] as const
+    ) {
+      rows.push(
+        await ctx.ev.row({ ...head, dims: c.dims + d, colour: name }, base, {
+          ...speed,
+          colourMs,
+        }, gram),
+      );
+    }
+    log(
+      `${side}px ${c.layer}: ${
+        rows.slice(-3).map((r) => r.recall.get("all")?.toFixed(3)).join(" / ")
+      }`,
+    );
+  }
+  return rows;
 }
 
 const encoder = new TextEncoder();
@@ -186,114 +294,18 @@ async function main(options: Options): Promise<void> {
   }
   const model = await loadMobileNetV2();
   for (const side of options.sizes) {
-    const cut = LAYERS.map((layer) => ({
-      layer,
-      ...truncatedGraph(model, side, layer),
-    }));
-    const batch = new Float32Array(32 * 3 * side * side);
-    for (let i = 0; i < 32; i++) {
-      const image = images[i % n];
-      if (image) {
-        batch.set(
-          await decodeAt(image.bytes, side, image.name),
-          i * 3 * side * side,
-        );
-      }
+    rows.push(
+      ...await sweepSize(side, {
+        model,
+        images,
+        ev,
+        options,
+        colour: { grid, centre, colourMs },
+      }),
+    );
+    if (options.out) {
+      await Deno.writeTextFile(options.out, table(rows, ev, meta));
     }
-    const timing = { threads: options.threads, warmup: 2, runs: options.runs };
-    const concatCut = cut.filter((c) => CONCAT.includes(c.layer));
-    const graphs = new Map(cut.map((c) => [c.layer, c.bytes]));
-    graphs.set("concat", multiGraph(model, side, "out_relu", concatCut));
-    const timed = await imagesPerSecond(graphs, batch, side, timing);
-    const ips = new Map([...timed].map(([k, v]) => [k, v.ips]));
-    const single = new Map(
-      cut.map((
-        c,
-      ) => [c.layer, timed.get(c.layer)?.output ?? new Float32Array()]),
-    );
-    log(
-      `${side}px images/s: ${
-        [...ips].map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")
-      }`,
-    );
-    const { feats, decodeIps, first } = await ev.extract(
-      multiGraph(model, side, "out_relu", cut),
-      cut,
-      (i) =>
-        decodeAt(
-          images[i]?.bytes ?? new Uint8Array(),
-          side,
-          images[i]?.name ?? "",
-        ),
-      { side, threads: options.threads },
-    );
-    checkSame(single, first, Math.min(32, n));
-    log(
-      `${side}px: features extracted, decode ${decodeIps.toFixed(0)} images/s`,
-    );
-    const grams = new Map<string, Float64Array>();
-    for (const c of cut) {
-      grams.set(
-        c.layer,
-        await ev.gramOf(feats.get(c.layer) ?? new Float32Array(), c.channels),
-      );
-    }
-    const candidates: Candidate[] = [
-      ...cut.map((c) => ({
-        layer: c.layer,
-        dims: c.channels,
-        parts: [c.layer],
-        speed: c.layer,
-      })),
-      {
-        layer: CONCAT.join(" + "),
-        dims: concatCut.reduce((s, c) => s + c.channels, 0),
-        parts: CONCAT,
-        speed: "concat",
-      },
-    ];
-    for (const c of candidates) {
-      const base = c.parts.map((p) => grams.get(p) ?? new Float64Array());
-      const speed = { backboneIps: ips.get(c.speed) ?? 0, decodeIps };
-      rows.push(
-        await ev.row(
-          { size: side, layer: c.layer, dims: c.dims, colour: "off" },
-          base,
-          speed,
-        ),
-      );
-      rows.push(
-        await ev.row(
-          {
-            size: side,
-            layer: c.layer,
-            dims: c.dims + 432,
-            colour: "grid 432",
-          },
-          [...base, grid],
-          { ...speed, colourMs },
-        ),
-      );
-      rows.push(
-        await ev.row(
-          {
-            size: side,
-            layer: c.layer,
-            dims: c.dims + 27,
-            colour: "centre 27",
-          },
-          [...base, centre],
-          { ...speed, colourMs },
-        ),
-      );
-      log(
-        `${side}px ${c.layer}: ${
-          rows.slice(-3).map((r) => r.recall.get("all")?.toFixed(3)).join(" / ")
-        }`,
-      );
-    }
-    const text = table(rows, ev, meta);
-    if (options.out) await Deno.writeTextFile(options.out, text);
   }
   out(table(rows, ev, meta));
 }
