@@ -50,6 +50,8 @@ Options:
   --runs N        timed batches of 32 per graph, after 2 warm-up batches; the
                   fastest counts (default 6)
   --out FILE      also write the markdown table there, rewritten after each size
+  --speed-only    only time the graphs (more --runs make sense) and decoding on the
+                  first 320 images; no quality
   --help          show this text
 `;
 
@@ -60,6 +62,7 @@ interface Options {
   threads: number;
   runs: number;
   out?: string;
+  speedOnly: boolean;
 }
 
 function positiveInt(name: string, value: string | undefined): number {
@@ -79,6 +82,7 @@ function parseArgs(args: readonly string[]): Options | "help" {
     seed: 1,
     threads: 2,
     runs: 6,
+    speedOnly: false,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -95,6 +99,7 @@ function parseArgs(args: readonly string[]): Options | "help" {
     else if (arg === "--threads") o.threads = positiveInt(arg, value());
     else if (arg === "--runs") o.runs = positiveInt(arg, value());
     else if (arg === "--out") o.out = value();
+    else if (arg === "--speed-only") o.speedOnly = true;
     else throw new RangeError(`Unknown option "${arg}": see --help`);
   }
   return o;
@@ -246,6 +251,69 @@ async function sweepSize(side: number, ctx: SizeContext): Promise<Row[]> {
   return rows;
 }
 
+/** Images/s of every cut and of decoding, per size, without the quality part. */
+async function speedTable(
+  images: readonly { bytes: Uint8Array; name: string }[],
+  options: Options,
+  meta: { dataset: string; args: readonly string[]; started: string },
+): Promise<string> {
+  const model = await loadMobileNetV2();
+  const colour = await colourFeatures(images);
+  const colourMs = colour.decodeMs + colour.frontMs;
+  const lines = [
+    `\`deno task backbone-sweep ${meta.args.join(" ")}\`, ${meta.started}; ` +
+    `${images.length} images of \`${meta.dataset}\`; colour front end ${
+      colourMs.toFixed(2)
+    } ms/img.`,
+    "",
+    "| size | layer | backbone img/s | decode img/s | combined img/s | with colour img/s |",
+    "|---|---|---|---|---|---|",
+  ];
+  for (const side of options.sizes) {
+    const plane = 3 * side * side;
+    const batch = new Float32Array(32 * plane);
+    const start = performance.now();
+    for (let i = 0; i < images.length; i++) {
+      const image = images[i];
+      if (!image) continue;
+      const px = await decodeAt(image.bytes, side, image.name);
+      if (i < 32) batch.set(px, i * plane);
+    }
+    const decodeMs = (performance.now() - start) / images.length;
+    const cut = LAYERS.map((layer) => ({
+      layer,
+      ...truncatedGraph(model, side, layer),
+    }));
+    const graphs = new Map(cut.map((c) => [c.layer, c.bytes]));
+    graphs.set(
+      CONCAT.join(" + "),
+      multiGraph(
+        model,
+        side,
+        "out_relu",
+        cut.filter((c) => CONCAT.includes(c.layer)),
+      ),
+    );
+    const timed = await imagesPerSecond(graphs, batch, side, {
+      threads: options.threads,
+      warmup: 2,
+      runs: options.runs,
+    });
+    for (const [layer, { ips }] of timed) {
+      const ms = 1000 / ips + decodeMs;
+      lines.push(
+        `| ${side} | ${layer} | ${ips.toFixed(0)} | ${
+          (1000 / decodeMs).toFixed(0)
+        } | ${(1000 / ms).toFixed(0)} | ${
+          (1000 / (ms + colourMs)).toFixed(0)
+        } |`,
+      );
+    }
+    log(`${side}px timed`);
+  }
+  return lines.join("\n") + "\n";
+}
+
 const encoder = new TextEncoder();
 const log = (line: string) =>
   Deno.stderr.writeSync(encoder.encode(line + "\n"));
@@ -265,6 +333,12 @@ async function main(options: Options): Promise<void> {
     args: Deno.args,
     started: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
   };
+  if (options.speedOnly) {
+    const text = await speedTable(images.slice(0, 320), options, meta);
+    if (options.out) await Deno.writeTextFile(options.out, text);
+    out(text);
+    return;
+  }
   await using ridge = await KernelRidge.create(options.threads);
   const ev = Evaluator.create({
     titles: products.map((p) => p.title),
