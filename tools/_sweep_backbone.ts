@@ -8,7 +8,11 @@
 import onnxProto from "onnx-proto";
 import * as ort from "onnxruntime-node";
 import { decodeImage, type ImageSpec } from "../encode/mod.ts";
-import { addBackbone, type KerasModel } from "../model/backbone.ts";
+import {
+  addBackbone,
+  type KerasModel,
+  loadMobileNetV2,
+} from "../model/backbone.ts";
 import { FLOAT, GraphBuilder } from "../model/_onnx_graph.ts";
 import { COLOURS, imageFrontend } from "../model/image_frontend.ts";
 
@@ -17,6 +21,19 @@ const SOURCE = "nsfwjs@4.4.0/mobilenet_v2" as const;
 /** Offset of the colour-prototype grid in the front end's 944 features. */
 const GRID_AT = 3 * 64;
 const GRID_SIZE = COLOURS * 16;
+
+/** Layers the sweep cuts at. */
+export const LAYERS = [
+  "block_6_expand_relu",
+  "block_10_expand_relu",
+  "block_12_add",
+  "block_13_expand_relu",
+  "block_14_add",
+  "block_16_project_BN",
+  "out_relu",
+];
+/** The two layers of the concatenated candidate. */
+export const CONCAT = ["block_13_expand_relu", "out_relu"];
 
 /** Decoder spec for MobileNetV2: 0..1 values scaled to −1..1. */
 export function specOf(side: number): ImageSpec {
@@ -195,4 +212,72 @@ export async function colourFeatures(
     }
   }
   return { grid, centre, decodeMs: decodeMs / n, frontMs: frontMs / n };
+}
+
+/** Images/s of every cut and of decoding, per size, without the quality part. */
+export async function speedTable(
+  images: readonly { bytes: Uint8Array; name: string }[],
+  options: {
+    sizes: readonly number[];
+    threads: number;
+    runs: number;
+    log: (line: string) => void;
+  },
+  meta: { dataset: string; args: readonly string[]; started: string },
+): Promise<string> {
+  const model = await loadMobileNetV2();
+  const colour = await colourFeatures(images);
+  const colourMs = colour.decodeMs + colour.frontMs;
+  const lines = [
+    `\`deno task backbone-sweep ${meta.args.join(" ")}\`, ${meta.started}; ` +
+    `${images.length} images of \`${meta.dataset}\`; colour front end ${
+      colourMs.toFixed(2)
+    } ms/img.`,
+    "",
+    "| size | layer | backbone img/s | decode img/s | combined img/s | with colour img/s |",
+    "|---|---|---|---|---|---|",
+  ];
+  for (const side of options.sizes) {
+    const plane = 3 * side * side;
+    const batch = new Float32Array(32 * plane);
+    const start = performance.now();
+    for (let i = 0; i < images.length; i++) {
+      const image = images[i];
+      if (!image) continue;
+      const px = await decodeAt(image.bytes, side, image.name);
+      if (i < 32) batch.set(px, i * plane);
+    }
+    const decodeMs = (performance.now() - start) / images.length;
+    const cut = LAYERS.map((layer) => ({
+      layer,
+      ...truncatedGraph(model, side, layer),
+    }));
+    const graphs = new Map(cut.map((c) => [c.layer, c.bytes]));
+    graphs.set(
+      CONCAT.join(" + "),
+      multiGraph(
+        model,
+        side,
+        "out_relu",
+        cut.filter((c) => CONCAT.includes(c.layer)),
+      ),
+    );
+    const timed = await imagesPerSecond(graphs, batch, side, {
+      threads: options.threads,
+      warmup: 2,
+      runs: options.runs,
+    });
+    for (const [layer, { ips }] of timed) {
+      const ms = 1000 / ips + decodeMs;
+      lines.push(
+        `| ${side} | ${layer} | ${ips.toFixed(0)} | ${
+          (1000 / decodeMs).toFixed(0)
+        } | ${(1000 / ms).toFixed(0)} | ${
+          (1000 / (ms + colourMs)).toFixed(0)
+        } |`,
+      );
+    }
+    options.log(`${side}px timed`);
+  }
+  return lines.join("\n") + "\n";
 }

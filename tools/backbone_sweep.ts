@@ -18,23 +18,15 @@ import {
 } from "./_sweep_eval.ts";
 import {
   colourFeatures,
+  CONCAT,
   decodeAt,
   imagesPerSecond,
+  LAYERS,
   multiGraph,
+  speedTable,
   truncatedGraph,
 } from "./_sweep_backbone.ts";
 import { type Candidate, Evaluator, type Row, table } from "./_sweep_run.ts";
-
-const LAYERS = [
-  "block_6_expand_relu",
-  "block_10_expand_relu",
-  "block_12_add",
-  "block_13_expand_relu",
-  "block_14_add",
-  "block_16_project_BN",
-  "out_relu",
-];
-const CONCAT = ["block_13_expand_relu", "out_relu"];
 
 const HELP = `Usage: deno task backbone-sweep [options]
 
@@ -251,69 +243,6 @@ async function sweepSize(side: number, ctx: SizeContext): Promise<Row[]> {
   return rows;
 }
 
-/** Images/s of every cut and of decoding, per size, without the quality part. */
-async function speedTable(
-  images: readonly { bytes: Uint8Array; name: string }[],
-  options: Options,
-  meta: { dataset: string; args: readonly string[]; started: string },
-): Promise<string> {
-  const model = await loadMobileNetV2();
-  const colour = await colourFeatures(images);
-  const colourMs = colour.decodeMs + colour.frontMs;
-  const lines = [
-    `\`deno task backbone-sweep ${meta.args.join(" ")}\`, ${meta.started}; ` +
-    `${images.length} images of \`${meta.dataset}\`; colour front end ${
-      colourMs.toFixed(2)
-    } ms/img.`,
-    "",
-    "| size | layer | backbone img/s | decode img/s | combined img/s | with colour img/s |",
-    "|---|---|---|---|---|---|",
-  ];
-  for (const side of options.sizes) {
-    const plane = 3 * side * side;
-    const batch = new Float32Array(32 * plane);
-    const start = performance.now();
-    for (let i = 0; i < images.length; i++) {
-      const image = images[i];
-      if (!image) continue;
-      const px = await decodeAt(image.bytes, side, image.name);
-      if (i < 32) batch.set(px, i * plane);
-    }
-    const decodeMs = (performance.now() - start) / images.length;
-    const cut = LAYERS.map((layer) => ({
-      layer,
-      ...truncatedGraph(model, side, layer),
-    }));
-    const graphs = new Map(cut.map((c) => [c.layer, c.bytes]));
-    graphs.set(
-      CONCAT.join(" + "),
-      multiGraph(
-        model,
-        side,
-        "out_relu",
-        cut.filter((c) => CONCAT.includes(c.layer)),
-      ),
-    );
-    const timed = await imagesPerSecond(graphs, batch, side, {
-      threads: options.threads,
-      warmup: 2,
-      runs: options.runs,
-    });
-    for (const [layer, { ips }] of timed) {
-      const ms = 1000 / ips + decodeMs;
-      lines.push(
-        `| ${side} | ${layer} | ${ips.toFixed(0)} | ${
-          (1000 / decodeMs).toFixed(0)
-        } | ${(1000 / ms).toFixed(0)} | ${
-          (1000 / (ms + colourMs)).toFixed(0)
-        } |`,
-      );
-    }
-    log(`${side}px timed`);
-  }
-  return lines.join("\n") + "\n";
-}
-
 const encoder = new TextEncoder();
 const log = (line: string) =>
   Deno.stderr.writeSync(encoder.encode(line + "\n"));
@@ -334,7 +263,11 @@ async function main(options: Options): Promise<void> {
     started: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
   };
   if (options.speedOnly) {
-    const text = await speedTable(images.slice(0, 320), options, meta);
+    const text = await speedTable(
+      images.slice(0, 320),
+      { ...options, log },
+      meta,
+    );
     if (options.out) await Deno.writeTextFile(options.out, text);
     out(text);
     return;
