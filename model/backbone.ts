@@ -7,7 +7,7 @@
  *
  * Blocks 0–10 of that network are frozen ImageNet weights; the later blocks were
  * fine-tuned for the package's own classes. Which layer to cut at was chosen by
- * measurement (docs/EVAL.md, "Choosing the backbone").
+ * measurement (docs/EVAL.md, "Choosing the image backbone").
  * @module
  */
 

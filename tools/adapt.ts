@@ -31,8 +31,9 @@ Model:
   --model DIR              bundle to start from (default model/default)
   --out DIR                new bundle (default data/models/adapted-<time>)
   --steps N (400) --batch N (256) --seed N (1) --holdout F (0.1)
-  --image-only             train only the image head and Modal Adaptation (by default
-                           the query and title towers learn the catalogue's words too)
+  --image-only             train only the image head (by default the query and title
+                           towers learn the catalogue's words too)
+  --fusion                 also train Modal Adaptation (by default the bundle's is kept)
   --feature-cache DIR      backbone features by image sha256 (default data/feature-cache)
 Swap:
   --apply URL              POST URL/admin/reindex with the new bundle and follow it
@@ -69,6 +70,7 @@ function parseOptions() {
       seed: { type: "string", default: "1" },
       holdout: { type: "string", default: "0.1" },
       "image-only": { type: "boolean", default: false },
+      fusion: { type: "boolean", default: false },
       "feature-cache": { type: "string", default: "data/feature-cache" },
       apply: { type: "string" },
       token: { type: "string" },
@@ -239,6 +241,7 @@ async function main(): Promise<number> {
     seed,
     holdout,
     textTowers: !args["image-only"],
+    fusion: args.fusion,
     featureCacheDir: args["feature-cache"],
     onProgress: progress,
   });
@@ -257,7 +260,9 @@ async function main(): Promise<number> {
       pct(report.before.fusedRecall)
     } → ${pct(report.after.fusedRecall)}; mean image weight ${
       report.before.imageWeight.toFixed(2)
-    } → ${report.after.imageWeight.toFixed(2)}\n`,
+    } → ${
+      report.after.imageWeight.toFixed(2)
+    }; Keyword Enhancement alpha ${report.alpha}\n`,
   );
   Deno.stdout.writeSync(encoder.encode(JSON.stringify(summary) + "\n"));
   err(`wrote ${outDir} (version ${version})\n`);

@@ -15,7 +15,12 @@
  */
 
 import { join } from "node:path";
-import type { KeywordVocabulary, TextSpec } from "../../encode/mod.ts";
+import {
+  enhanceQuery,
+  KeywordMatcher,
+  type KeywordVocabulary,
+  type TextSpec,
+} from "../../encode/mod.ts";
 import { createRng } from "../_kernels.ts";
 import type { ModelParams } from "../architecture.ts";
 import { writeBundle } from "../bundle.ts";
@@ -96,6 +101,12 @@ export interface AdaptOptions {
    * MAKE), not only the image head and Modal Adaptation. @default true
    */
   readonly textTowers?: boolean;
+  /**
+   * Also train Modal Adaptation. Off, the bundle's fusion is kept: a head fitted to the
+   * training products looks better on them than on new ones, and a fusion trained on
+   * the same products learns to trust the image too much. @default false
+   */
+  readonly fusion?: boolean;
   /** Folder of the image feature cache; none: no cache. */
   readonly featureCacheDir?: string;
   /** Called after every feature batch and every 10 steps. */
@@ -108,6 +119,8 @@ export interface AdaptValidation {
   readonly imageRecall: number;
   /** Same, by fused vectors of titles without the query's words. */
   readonly fusedRecall: number;
+  /** Same, by fused vectors of the full titles (as served, before Keyword Enhancement). */
+  readonly fullRecall: number;
   /** Mean Modal Adaptation image weight of held-out products (full titles). */
   readonly imageWeight: number;
 }
@@ -123,6 +136,10 @@ export interface AdaptReport {
   readonly steps: number;
   readonly before: AdaptValidation;
   readonly after: AdaptValidation;
+  /** Keyword Enhancement alpha chosen on the held-out products. */
+  readonly alpha: number;
+  /** Held-out recall@10 (fused, full titles) per alpha tried. */
+  readonly alphaRecalls: Record<string, number>;
   readonly elapsedMs: number;
 }
 
@@ -183,7 +200,7 @@ export async function adaptBundle(o: AdaptOptions): Promise<AdaptReport> {
   standardise(params, data.feats, train, f);
   const valQueries = sampleMany(val, data, keywords, createRng(7), 0.5);
   const validate = () => validation(params, data, val, valQueries);
-  const before = validate();
+  const before = validate().figures;
   const steps = o.steps ?? 400;
   trainAdapted(params, data, train, keywords, {
     steps,
@@ -191,15 +208,23 @@ export async function adaptBundle(o: AdaptOptions): Promise<AdaptReport> {
     lr: o.lr ?? 0.002,
     drop: o.dropTitleWords ?? 0.5,
     textTowers: o.textTowers ?? true,
+    fusion: o.fusion ?? false,
     rng,
     onProgress: o.onProgress,
   });
-  const after = validate();
+  const checked = validate();
+  const after = checked.figures;
+  const ke = chooseAlpha(params, valQueries, checked, vocabulary, [
+    0,
+    0.25,
+    0.5,
+    1,
+  ]);
   await writeBundle(o.outDir, params, {
     name: manifest.name ?? "make-default",
     version: o.version,
     keywords: vocabulary,
-    alpha: manifest.keywords?.alpha ?? 0,
+    alpha: ke.alpha,
   });
   return {
     from: `${manifest.name} ${manifest.version}`,
@@ -211,6 +236,8 @@ export async function adaptBundle(o: AdaptOptions): Promise<AdaptReport> {
     steps,
     before,
     after,
+    alpha: ke.alpha,
+    alphaRecalls: ke.recalls,
     elapsedMs: performance.now() - t0,
   };
 }
@@ -322,6 +349,7 @@ interface TrainAdaptedOptions {
   readonly lr: number;
   readonly drop: number;
   readonly textTowers: boolean;
+  readonly fusion: boolean;
   readonly rng: () => number;
   readonly onProgress?: (p: AdaptProgress) => void;
 }
@@ -337,15 +365,15 @@ function trainAdapted(
   const f = params.image.featMean.length;
   const grads = zeroGrads(params);
   const { text } = params.config;
-  const pairs: [Float32Array, Float32Array][] = o.textTowers
-    ? [...towerPairs(params, grads), ...fusionPairs(params, grads)]
-    : [
+  const pairs: [Float32Array, Float32Array][] = [
+    ...(o.textTowers ? towerPairs(params, grads) : [
       [params.image.l1.w, grads.image.l1.w],
       [params.image.l1.b, grads.image.l1.b],
       [params.image.l2.w, grads.image.l2.w],
       [params.image.l2.b, grads.image.l2.b],
-      ...fusionPairs(params, grads),
-    ];
+    ] as [Float32Array, Float32Array][]),
+    ...(o.fusion ? fusionPairs(params, grads) : []),
+  ];
   const adam = new Adam(pairs, { lr: o.lr });
   const scaleAdam = new ScalarAdam();
   params.logitScale = Math.log(1 / 0.05);
@@ -504,12 +532,19 @@ function dotAll(
   return out;
 }
 
+/** Validation figures, and the held-out fused vectors and relevance they came from. */
+interface Checked {
+  readonly figures: AdaptValidation;
+  readonly fused: Float32Array;
+  readonly relevant: readonly Set<number>[];
+}
+
 function validation(
   params: ModelParams,
   data: Prepared,
   val: readonly number[],
   queries: readonly Sampled[],
-): AdaptValidation {
+): Checked {
   const { dims: d } = params.config;
   const f = params.image.featMean.length;
   const n = val.length;
@@ -547,10 +582,57 @@ function validation(
   );
   const fused = fusionForward(params.fusion, stripped, img, has, n).vector;
   return {
-    imageRecall: recallAt10(dotAll(q, img, d), n, relevant),
-    fusedRecall: recallAt10(dotAll(q, fused, d), n, relevant),
-    imageWeight: n === 0 ? 0 : weight / n,
+    figures: {
+      imageRecall: recallAt10(dotAll(q, img, d), n, relevant),
+      fusedRecall: recallAt10(dotAll(q, fused, d), n, relevant),
+      fullRecall: recallAt10(dotAll(q, full.vector, d), n, relevant),
+      imageWeight: n === 0 ? 0 : weight / n,
+    },
+    fused: full.vector,
+    relevant,
   };
+}
+
+/**
+ * Keyword Enhancement strength for the adapted towers: the alpha among `candidates`
+ * whose enhanced pseudo-queries rank the held-out products best (fused, full titles);
+ * ties go to the smaller alpha.
+ */
+function chooseAlpha(
+  params: ModelParams,
+  queries: readonly Sampled[],
+  v: Checked,
+  vocabulary: KeywordVocabulary,
+  candidates: readonly number[],
+): { alpha: number; recalls: Record<string, number> } {
+  const { text, dims: d } = params.config;
+  const matcher = new KeywordMatcher(vocabulary);
+  const texts = queries.map((s) => s.pq.query);
+  const q = encodeTexts(params.query, texts, text);
+  const hits = texts.map((t) => matcher.match(t).map((h) => h.term));
+  const terms = [...new Set(hits.flat())];
+  const termVectors = encodeTexts(params.query, terms, text);
+  const termIndex = new Map(terms.map((t, i) => [t, i]));
+  const n = v.fused.length / d;
+  const recalls: Record<string, number> = {};
+  let best = { alpha: 0, recall: -1 };
+  for (const alpha of candidates) {
+    const enhanced = new Float32Array(q.length);
+    texts.forEach((_, i) => {
+      const vectors = (hits[i] ?? []).map((t) => {
+        const k = termIndex.get(t) ?? 0;
+        return termVectors.subarray(k * d, (k + 1) * d);
+      });
+      enhanced.set(
+        enhanceQuery(q.subarray(i * d, (i + 1) * d), vectors, alpha),
+        i * d,
+      );
+    });
+    const recall = recallAt10(dotAll(enhanced, v.fused, d), n, v.relevant);
+    recalls[String(alpha)] = recall;
+    if (recall > best.recall) best = { alpha, recall };
+  }
+  return { alpha: best.alpha, recalls };
 }
 
 /** Feature ids of `texts`, [n, T]. */

@@ -53,17 +53,17 @@ export interface PseudoQuery {
   readonly query: string;
   /** The query's words. */
   readonly words: readonly string[];
-  /** The title, or with probability `dropTitleWords` the title without the query's words. */
+  /** The title, or with probability `dropTitleWords` the title without one of the query's words. */
   readonly title: string;
-  /** Whether `title` had the query's words removed. */
-  readonly dropped: boolean;
+  /** The query word removed from `title`, if one was. */
+  readonly dropped?: string;
 }
 
 /**
  * A pseudo-query for a title with at least one keyword, or null. With probability
- * `dropTitleWords` the query's words are removed from the title the product is encoded
- * with, so that training sees products whose image alone carries what is searched for
- * (as when a title leaves out the colour).
+ * `dropTitleWords` one of the query's words is removed from the title the product is
+ * encoded with, so that training sees products whose image alone carries part of what
+ * is searched for (as when a title leaves out the colour but names the type).
  */
 export function samplePseudoQuery(
   title: string,
@@ -80,12 +80,14 @@ export function samplePseudoQuery(
     chosen.add(candidates[Math.floor(rng() * candidates.length)] ?? "");
   }
   const picked = candidates.filter((w) => chosen.has(w));
-  const dropped = rng() < dropTitleWords;
-  const kept = dropped ? words.filter((w) => !chosen.has(w)) : words;
+  if (rng() >= dropTitleWords) {
+    return { query: picked.join(" "), words: picked, title };
+  }
+  const dropped = picked[Math.floor(rng() * picked.length)] ?? "";
   return {
     query: picked.join(" "),
     words: picked,
-    title: dropped ? kept.join(" ") : title,
+    title: words.filter((w) => w !== dropped).join(" "),
     dropped,
   };
 }
