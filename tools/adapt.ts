@@ -30,10 +30,11 @@ Images:
 Model:
   --model DIR              bundle to start from (default model/default)
   --out DIR                new bundle (default data/models/adapted-<time>)
-  --steps N (400) --batch N (256) --seed N (1) --holdout F (0.1)
+  --steps N (400) --batch N (256) --seed N (1) --holdout F (0.2)
   --image-only             train only the image head (by default the query and title
                            towers learn the catalogue's words too)
-  --fusion                 also train Modal Adaptation (by default the bundle's is kept)
+  --keep-fusion            keep the bundle's Modal Adaptation (by default it is fitted
+                           again on half of the held-out products)
   --feature-cache DIR      backbone features by image sha256 (default data/feature-cache)
 Swap:
   --apply URL              POST URL/admin/reindex with the new bundle and follow it
@@ -68,9 +69,9 @@ function parseOptions() {
       steps: { type: "string", default: "400" },
       batch: { type: "string", default: "256" },
       seed: { type: "string", default: "1" },
-      holdout: { type: "string", default: "0.1" },
+      holdout: { type: "string", default: "0.2" },
       "image-only": { type: "boolean", default: false },
-      fusion: { type: "boolean", default: false },
+      "keep-fusion": { type: "boolean", default: false },
       "feature-cache": { type: "string", default: "data/feature-cache" },
       apply: { type: "string" },
       token: { type: "string" },
@@ -241,7 +242,7 @@ async function main(): Promise<number> {
     seed,
     holdout,
     textTowers: !args["image-only"],
-    fusion: args.fusion,
+    fusion: !args["keep-fusion"],
     featureCacheDir: args["feature-cache"],
     onProgress: progress,
   });

@@ -64,6 +64,8 @@ export interface AdaptProduct {
 /** Images loaded at once; features are computed per chunk, bytes then dropped. */
 const CHUNK = 256;
 const LOADS_AT_ONCE = 8;
+/** Steps of the Modal Adaptation fit on held-out products. */
+const FUSION_STEPS = 150;
 
 /** Progress of {@linkcode adaptBundle}. */
 export interface AdaptProgress {
@@ -94,7 +96,7 @@ export interface AdaptOptions {
   readonly seed?: number;
   /** Probability that a product is encoded without its query's words. @default 0.5 */
   readonly dropTitleWords?: number;
-  /** Fraction of products held out for validation. @default 0.1 */
+  /** Fraction of products held out: half fits Modal Adaptation, half validates. @default 0.2 */
   readonly holdout?: number;
   /**
    * Also train the query and title towers on the pseudo-queries (query → title as in
@@ -102,9 +104,10 @@ export interface AdaptOptions {
    */
   readonly textTowers?: boolean;
   /**
-   * Also train Modal Adaptation. Off, the bundle's fusion is kept: a head fitted to the
-   * training products looks better on them than on new ones, and a fusion trained on
-   * the same products learns to trust the image too much. @default false
+   * Fit Modal Adaptation again, on half of the held-out products, once the towers are
+   * trained (off: the bundle's is kept). Not on the training products: the image head
+   * fits those better than it will fit new ones, and a fusion fitted there learns to
+   * trust the image too much. @default true
    */
   readonly fusion?: boolean;
   /** Folder of the image feature cache; none: no cache. */
@@ -194,8 +197,10 @@ export async function adaptBundle(o: AdaptOptions): Promise<AdaptReport> {
     const j = Math.floor(rng() * (i + 1));
     [order[i], order[j]] = [order[j] ?? 0, order[i] ?? 0];
   }
-  const nVal = Math.max(1, Math.round(rows.length * (o.holdout ?? 0.1)));
-  const val = order.slice(0, nVal);
+  const nVal = Math.max(2, Math.round(rows.length * (o.holdout ?? 0.2)));
+  // Held out: half to fit Modal Adaptation on, half to report on.
+  const fusionRows = order.slice(0, Math.floor(nVal / 2));
+  const val = order.slice(Math.floor(nVal / 2), nVal);
   const train = order.slice(nVal);
   standardise(params, data.feats, train, f);
   const valQueries = sampleMany(val, data, keywords, createRng(7), 0.5);
@@ -208,10 +213,15 @@ export async function adaptBundle(o: AdaptOptions): Promise<AdaptReport> {
     lr: o.lr ?? 0.002,
     drop: o.dropTitleWords ?? 0.5,
     textTowers: o.textTowers ?? true,
-    fusion: o.fusion ?? false,
     rng,
     onProgress: o.onProgress,
   });
+  if (o.fusion ?? true) {
+    fitFusion(params, data, fusionRows, keywords, {
+      drop: o.dropTitleWords ?? 0.5,
+      rng,
+    });
+  }
   const checked = validate();
   const after = checked.figures;
   const ke = chooseAlpha(params, valQueries, checked, vocabulary, [
@@ -349,7 +359,6 @@ interface TrainAdaptedOptions {
   readonly lr: number;
   readonly drop: number;
   readonly textTowers: boolean;
-  readonly fusion: boolean;
   readonly rng: () => number;
   readonly onProgress?: (p: AdaptProgress) => void;
 }
@@ -372,7 +381,6 @@ function trainAdapted(
       [params.image.l2.w, grads.image.l2.w],
       [params.image.l2.b, grads.image.l2.b],
     ] as [Float32Array, Float32Array][]),
-    ...(o.fusion ? fusionPairs(params, grads) : []),
   ];
   const adam = new Adam(pairs, { lr: o.lr });
   const scaleAdam = new ScalarAdam();
@@ -490,6 +498,61 @@ function trainAdapted(
         loss: ema,
       });
     }
+  }
+}
+
+/**
+ * Modal Adaptation alone, fitted on `rows` (products neither tower was trained on):
+ * query → fused product InfoNCE with titles that lose a query word half the time.
+ */
+function fitFusion(
+  params: ModelParams,
+  data: Prepared,
+  rows: readonly number[],
+  keywords: ReadonlySet<string>,
+  o: { readonly drop: number; readonly rng: () => number },
+): void {
+  const { text, dims: d } = params.config;
+  const f = params.image.featMean.length;
+  const grads = zeroGrads(params);
+  const adam = new Adam(fusionPairs(params, grads), { lr: 0.003 });
+  const img =
+    imageHeadForward(params.image, gatherRows(data.feats, rows, f), rows.length)
+      .out;
+  const at = new Map(rows.map((r, k) => [r, k]));
+  for (let step = 0; step < FUSION_STEPS; step++) {
+    const batch = sampleMany(rows, data, keywords, o.rng, o.drop);
+    if (batch.length < 2) return;
+    const n = batch.length;
+    const q = encodeTexts(params.query, batch.map((s) => s.pq.query), text);
+    const titles = encodeTexts(
+      params.title,
+      batch.map((s) => s.pq.title),
+      text,
+    );
+    const images = gatherRows(img, batch.map((s) => at.get(s.row) ?? 0), d);
+    const has = new Float32Array(n).fill(1);
+    const fused = fusionForward(params.fusion, titles, images, has, n);
+    const lp = infoNce({
+      anchors: q,
+      candidates: fused.vector,
+      dims: d,
+      positives: Int32Array.from(batch, (_, i) => i),
+      mask: falseNegatives(batch, batch.map((s) => s.row), data),
+      logitScale: params.logitScale,
+      trainable: n,
+    });
+    fusionBackward(
+      params.fusion,
+      fused,
+      titles,
+      images,
+      lp.dCandidates,
+      grads.fusion,
+    );
+    adam.step(
+      0.003 * (0.1 + 0.45 * (1 + Math.cos(Math.PI * step / FUSION_STEPS))),
+    );
   }
 }
 
