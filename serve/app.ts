@@ -8,6 +8,7 @@ import { adminRoutes } from "./admin_routes.ts";
 import type { AppLimits, AppOptions, Searcher } from "./app_options.ts";
 import { type AppEnv, errorBody, errorResponse } from "./error_response.ts";
 import { HttpError, quote } from "./http_error.ts";
+import { mountProducts } from "./product_routes.ts";
 import { readJsonBody } from "./read_json_body.ts";
 import { requestMetrics } from "./request_metrics.ts";
 import { resolveLimits, resolveTuning } from "./resolve_options.ts";
@@ -20,6 +21,7 @@ const ALLOWED: Readonly<Record<string, string>> = {
   "/readyz": "GET, HEAD",
   "/search": "GET, HEAD, POST",
   "/products/:id": "GET, HEAD",
+  "/products/:id/image": "GET, HEAD",
   "/stats": "GET, HEAD",
   "/metrics": "GET, HEAD",
 };
@@ -42,7 +44,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.use(requestMetrics(options.metrics));
   mountProbes(app, options.searcher);
   mountSearch(app, service, limits);
-  mountProduct(app, options.searcher, limits);
+  mountProducts(app, options.searcher, limits);
   app.get(
     "/stats",
     (c) => c.json({ ...options.stats(), search: service.latency() }),
@@ -101,30 +103,5 @@ function mountSearch(
     });
     const request = parseSearchBody(body, limits);
     return c.json(await service.search(request, c.req.raw.signal));
-  });
-}
-
-function mountProduct(
-  app: Hono<AppEnv>,
-  searcher: Searcher,
-  limits: AppLimits,
-): void {
-  app.get("/products/:id", (c) => {
-    const id = c.req.param("id");
-    if (
-      id.length > limits.maxIdChars * 2 || [...id].length > limits.maxIdChars
-    ) {
-      throw new HttpError(
-        400,
-        "invalid_id",
-        `Product id is longer than ${limits.maxIdChars} characters`,
-      );
-    }
-    if (!searcher.ready) throw notReady();
-    const record = searcher.get(id);
-    if (!record) {
-      throw new HttpError(404, "not_found", `No product with id ${quote(id)}`);
-    }
-    return c.json(record);
   });
 }

@@ -43,6 +43,11 @@ export interface Searcher {
     text: string,
     options: { k: number; filters?: AttrFilter[] },
   ): LexicalMatch[];
+  /**
+   * The JPEG thumbnail a record names (`record.thumb`), or undefined when it is gone.
+   * Optional: without it no product has an image.
+   */
+  thumbnail?(record: ProductRecord): Promise<Uint8Array | undefined>;
 }
 
 /** One product found by the lexical channel. */

@@ -23,6 +23,7 @@ import {
 import { fuseChannels } from "./hybrid_fusion.ts";
 import type { ProductRecord } from "../types.ts";
 import type { SearchRequest } from "./search_request.ts";
+import { imagePath } from "./product_routes.ts";
 
 /** One hit as the API returns it. */
 export interface HitBody {
@@ -40,6 +41,8 @@ export interface HitBody {
   readonly keywords: string[];
   /** Lexical (BM25) match of the query in the product's text, 0..1 (0: none). */
   readonly lexical: number;
+  /** Path of the product's thumbnail (`/products/:id/image`), null when it has none. */
+  readonly image: string | null;
 }
 
 /** The body of a successful search. */
@@ -133,7 +136,7 @@ export class SearchService {
     this.#searchMs.observe(done - started);
     this.#latency.add(done - started);
     return {
-      hits: ranked.map(toHitBody),
+      hits: ranked.map((r) => toHitBody(r, searcher)),
       took_ms: Math.round((done - started) * 1000) / 1000,
       index: {
         version: info.version,
@@ -262,7 +265,7 @@ export function notReady(): HttpError {
   return new HttpError(503, "not_ready", "Index is not loaded yet");
 }
 
-function toHitBody(r: RankedHit): HitBody {
+function toHitBody(r: RankedHit, searcher: Searcher): HitBody {
   const { record } = r.hit;
   return {
     id: r.hit.id,
@@ -272,5 +275,6 @@ function toHitBody(r: RankedHit): HitBody {
     weights: { title: record.weights.title, image: record.weights.image },
     keywords: r.keywords,
     lexical: r.lexical ?? 0,
+    image: imagePath(record, searcher),
   };
 }

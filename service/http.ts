@@ -12,6 +12,7 @@ import type { Checkpointer } from "../pipeline/mod.ts";
 import { createApp, HttpError, type Searcher } from "../serve/mod.ts";
 import type { Generations } from "./generations.ts";
 import type { Swaps } from "./swaps.ts";
+import { serviceThumbnails } from "./thumbnails.ts";
 import { appliedLag, type Readiness } from "./lag.ts";
 import type { PartitionOffsets } from "../pipeline/mod.ts";
 
@@ -78,7 +79,10 @@ export async function startHttp(
  */
 function createSearcher(deps: HttpDeps): Searcher {
   const { holder } = deps;
-  return deps.generations.searcher(() => holder.ready && deps.readiness.ready);
+  return deps.generations.searcher(
+    () => holder.ready && deps.readiness.ready,
+    serviceThumbnails(deps.config),
+  );
 }
 
 const NO_SOURCE: SourceStatus = {

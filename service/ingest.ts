@@ -35,6 +35,7 @@ import { type IngestGate, pollUntil } from "./ingest_gate.ts";
 import { type CoveredOffsets, partitionOf } from "./partitions.ts";
 import { imageOptions } from "./reindex.ts";
 import type { Swaps } from "./swaps.ts";
+import { serviceThumbnails } from "./thumbnails.ts";
 
 /** What {@linkcode startIngest} wires together. */
 export interface IngestDeps {
@@ -113,14 +114,16 @@ function run(
 ): Ingest {
   const { config, log, metrics, holder, generations, checkpointer } = deps;
   const stopSource = new AbortController();
+  const thumbs = serviceThumbnails(config);
   const done = runPipeline({
     source: stoppable(deps.gate.wrap(source), stopSource.signal),
     parse: (m) => parseEvent(m),
-    loadImage: (ref) => {
+    loadImage: async (ref) => {
       const spec = generations.active.bundle.manifest.image;
-      return workers
-        ? workers.load(ref, spec, imageOptions(config))
-        : loadImage(ref, spec, imageOptions(config));
+      const result = workers
+        ? await workers.load(ref, spec, imageOptions(config))
+        : await loadImage(ref, spec, imageOptions(config));
+      return await thumbs.keep(result, log);
     },
     // The gate guarantees no batch is in flight when the generation changes.
     encode: (batch) =>
