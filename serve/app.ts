@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { adminRoutes } from "./admin_routes.ts";
 import type { AppLimits, AppOptions, Searcher } from "./app_options.ts";
 import { type AppEnv, errorBody, errorResponse } from "./error_response.ts";
-import { HttpError, quote } from "./http_error.ts";
+import { HttpError } from "./http_error.ts";
 import { mountProducts } from "./product_routes.ts";
 import { readJsonBody } from "./read_json_body.ts";
 import { requestMetrics } from "./request_metrics.ts";
