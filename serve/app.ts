@@ -9,6 +9,9 @@ import type { AppLimits, AppOptions, Searcher } from "./app_options.ts";
 import { type AppEnv, errorBody, errorResponse } from "./error_response.ts";
 import { HttpError } from "./http_error.ts";
 import { mountProducts } from "./product_routes.ts";
+import { mountDocs } from "./docs_routes.ts";
+import { openApiDocument } from "./openapi.ts";
+import { SEARCH_PAGE } from "./page.ts";
 import { readJsonBody } from "./read_json_body.ts";
 import { requestMetrics } from "./request_metrics.ts";
 import { resolveLimits, resolveTuning } from "./resolve_options.ts";
@@ -17,6 +20,9 @@ import { notReady, SearchService } from "./search_service.ts";
 
 /** Methods each route answers; anything else on these paths is a 405. */
 const ALLOWED: Readonly<Record<string, string>> = {
+  "/": "GET, HEAD",
+  "/openapi.json": "GET, HEAD",
+  "/docs": "GET, HEAD",
   "/healthz": "GET, HEAD",
   "/readyz": "GET, HEAD",
   "/search": "GET, HEAD, POST",
@@ -45,6 +51,9 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   mountProbes(app, options.searcher);
   mountSearch(app, service, limits);
   mountProducts(app, options.searcher, limits);
+  const admin = options.admin !== undefined && options.admin.token.length > 0;
+  mountDocs(app, openApiDocument(limits, { admin }));
+  app.get("/", (c) => c.html(SEARCH_PAGE));
   app.get(
     "/stats",
     (c) => c.json({ ...options.stats(), search: service.latency() }),
@@ -53,7 +62,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     c.body(options.metrics.render(), 200, {
       "content-type": "text/plain; version=0.0.4; charset=utf-8",
     }));
-  if (options.admin && options.admin.token.length > 0) {
+  if (options.admin && admin) {
     const admin = adminRoutes(options.admin, {
       maxBodyBytes: limits.maxBodyBytes,
       log,
