@@ -45,9 +45,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     tuning: resolveTuning(options.tuning),
     metrics: options.metrics,
     now: options.now ?? (() => performance.now()),
+    ...(options.searchLatency ? { latency: options.searchLatency } : {}),
   });
   const app = new Hono<AppEnv>();
-  app.use(requestMetrics(options.metrics));
+  app.use(requestMetrics(options.metrics, log));
   mountProbes(app, options.searcher);
   mountSearch(app, service, limits);
   mountProducts(app, options.searcher, limits);

@@ -64,7 +64,7 @@ export {
 } from "./app_options.ts";
 export { type ErrorStatus, HttpError } from "./http_error.ts";
 export type { HitBody, SearchBody } from "./search_service.ts";
-export type { LatencySummary } from "./latency_window.ts";
+export { type LatencySummary, LatencyWindow } from "./latency_window.ts";
 export type { AppEnv, ErrorBody } from "./error_response.ts";
 export type { SearcherInfo } from "./app_options.ts";
 // Types from shared modules that the contracts above mention

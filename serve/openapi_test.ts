@@ -155,8 +155,9 @@ Deno.test("GET /docs is a readable API page whose Swagger UI files the app serve
   assert.equal(page.status, 200);
   const html = await page.text();
   assert.doesNotMatch(html, /https?:\/\//, "nothing loaded from elsewhere");
-  for (const [, src] of html.matchAll(/(?:src|href)="([^"]+)"/g)) {
-    const res = await app.request(src ?? "");
+  for (const [, found] of html.matchAll(/(?:src|href)="([^"]+)"/g)) {
+    const src = found ?? "";
+    const res = await app.request(src);
     assert.equal(res.status, 200, src);
     assert.ok((await res.arrayBuffer()).byteLength > 100, src);
   }

@@ -66,6 +66,8 @@ export interface SearchServiceOptions {
   readonly tuning: SearchTuning;
   readonly metrics: Metrics;
   readonly now: () => number;
+  /** Recent latencies. @default a new window of `tuning.latencyWindow` */
+  readonly latency?: LatencyWindow;
 }
 
 /** Runs searches; one instance per app. */
@@ -91,7 +93,8 @@ export class SearchService {
 
   constructor(options: SearchServiceOptions) {
     this.#o = options;
-    this.#latency = new LatencyWindow(options.tuning.latencyWindow);
+    this.#latency = options.latency ??
+      new LatencyWindow(options.tuning.latencyWindow);
     this.#cache = new QueryCache(options.tuning.queryCacheSize);
     const m = options.metrics;
     this.#searchMs = m.histogram(
