@@ -11,7 +11,14 @@ const NAMES = ["chromium", "chromium-browser", "google-chrome"];
 /** Where Chromium is (`CHROMIUM` or the first of chromium/chromium-browser/google-chrome on PATH), or why not. */
 export function findChromium(): { path: string } | { missing: string } {
   const given = Deno.env.get("CHROMIUM");
-  if (given) return { path: given };
+  if (given) {
+    try {
+      if (Deno.statSync(given).isFile) return { path: given };
+    } catch {
+      // reported below
+    }
+    return { missing: `CHROMIUM="${given}" is not a file` };
+  }
   for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
     for (const name of NAMES) {
       try {

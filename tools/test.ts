@@ -1,12 +1,14 @@
 /**
  * `deno task test [deno test args…]`: starts one embedded Kafka broker on a free port
  * (unless `KAFKA_BROKERS` is set), runs `deno test -A --parallel` with `KAFKA_BROKERS`
- * pointing at it, stops the broker, and ends with a line `N passed, N failed`.
+ * pointing at it, stops the broker, and ends with a line `N passed, N failed`. When
+ * there is no Chromium, a line before it says that the browser test did not run and why.
  * Exit code: deno test's (non-zero also when its summary cannot be parsed).
  * @module
  */
 import { routeProcessWarnings, startEmbeddedBroker } from "../ingest/mod.ts";
 import { createJsonLogger } from "../log.ts";
+import { findChromium } from "../tests/_chromium.ts";
 
 const encoder = new TextEncoder();
 
@@ -55,6 +57,15 @@ async function runTests(brokers: string): Promise<number> {
       "Cannot find deno test's summary line (ok | N passed | N failed)\n",
     );
     return status.code === 0 ? 1 : status.code;
+  }
+  const chromium = findChromium();
+  const browserTestAsked = Deno.args.every((a) => a.startsWith("-")) ||
+    Deno.args.some((a) => a.includes("browser"));
+  if ("missing" in chromium && browserTestAsked) {
+    await write(
+      Deno.stdout,
+      `browser test did not run: ${chromium.missing}\n`,
+    );
   }
   await write(
     Deno.stdout,
