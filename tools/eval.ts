@@ -13,7 +13,7 @@
  * stdout and progress on stderr; --json writes the full report.
  */
 
-import { parseArgs } from "node:util";
+import { parseCli, usageError } from "./_cli.ts";
 import process from "node:process";
 import { dirname, join } from "node:path";
 import type { EncoderDevice } from "../encode/mod.ts";
@@ -29,7 +29,13 @@ import {
   runEvaluation,
 } from "../model/eval/mod.ts";
 
-const { values } = parseArgs({
+const USAGE =
+  `Usage: deno task eval --products FILE --queries FILE [--model DIR] [--split NAME]
+  [--splits FILE] [--image-base DIR] [--json FILE] [--device auto|wasm|native|webgpu]
+  [--compare NAME=DIR …] [--meta FILE]
+Evaluates a model bundle against baselines (see docs/EVAL.md).`;
+
+const { values } = parseCli(USAGE, {
   args: Deno.args,
   options: {
     products: { type: "string" },
@@ -45,7 +51,7 @@ const { values } = parseArgs({
   },
 });
 if (!values.products || !values.queries) {
-  throw new TypeError(
+  usageError(
     "Cannot evaluate: --products FILE and --queries FILE are required",
   );
 }

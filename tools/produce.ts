@@ -7,7 +7,7 @@
  * compacted with `--partitions` (default 2).
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCli } from "./_cli.ts";
 import {
   createKafkaPublisher,
   ensureTopic,
@@ -182,7 +182,7 @@ async function* fileMessages(path: string): AsyncGenerator<Outgoing> {
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCli(USAGE, {
     args: Deno.args,
     allowPositionals: true,
     options: {

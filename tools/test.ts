@@ -12,7 +12,16 @@ import { findChromium } from "../tests/_chromium.ts";
 
 const encoder = new TextEncoder();
 
+const USAGE =
+  `Usage: deno task test [deno test arguments…, e.g. path/to/x_test.ts --filter NAME]
+Runs the tests (deno test -A --parallel) against one embedded Kafka broker it starts
+(or KAFKA_BROKERS when set) and ends with a line "N passed, N failed".`;
+
 async function main(): Promise<number> {
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    await write(Deno.stdout, `${USAGE}\n`);
+    return 0;
+  }
   const log = createJsonLogger({ level: "warn" }).child({ stage: "test" });
   routeProcessWarnings(log);
   // Ctrl-C reaches deno test too (same process group); we wait for it and clean up.
