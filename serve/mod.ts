@@ -5,9 +5,16 @@
  * Routes:
  * - `GET /search?q=…&k=10&filter=attr:value` (filter repeatable) and
  *   `POST /search {query, k?, filters?: [{attr, value}] | {attr: value}}` →
- *   `{hits: [{id, score, title, attrs, weights: {title, image}, keywords}], took_ms,
- *   index: {version, size, model_version?}}`, best first.
- * - `GET /products/:id` (the stored record), `GET /healthz` (always 200), `GET /readyz`
+ *   `{hits: [{id, score, title, attrs, weights: {title, image}, keywords, lexical, image}],
+ *   took_ms, index: {version, size, model_version?}, notice?}`, best first; `score` ≥ 0;
+ *   a query without letters or digits gets no hits and a `no_words` notice, an empty
+ *   filtered search a notice naming the filter that matches nothing.
+ * - `GET /` (the search page), `GET /openapi.json` (OpenAPI 3.1 from the same request
+ *   schemas the parsers use), `GET /docs` (Swagger UI, its files served from the pinned
+ *   npm package).
+ * - `GET /products/:id` (the stored record with its `image` path),
+ *   `GET /products/:id/image` (the JPEG thumbnail, via `Searcher.thumbnail`; 404
+ *   `no_image` without one), `GET /healthz` (always 200), `GET /readyz`
  *   (503 until the searcher is ready), `GET /stats` (caller's stats plus a `search`
  *   latency summary), `GET /metrics` (Prometheus text 0.0.4).
  * - `POST /admin/:action` with `Authorization: Bearer <token>` (401 otherwise), mounted
@@ -38,6 +45,9 @@
  * encoding passes `encodeTimeoutMs`, or when a retryable `PipelineError` escapes; 500
  * for anything else, logged with the request id (`x-request-id`) that the body carries,
  * with no internals in the body.
+ *
+ * Logs: one debug `http_request` line per request (route pattern, method, status,
+ * durationMs, requestId).
  *
  * Metrics: `serve_http_requests_total{route,method,status}`,
  * `serve_http_request_duration_ms{route}`, `serve_search_latency_ms`,
