@@ -11,6 +11,7 @@ export { type Fanout, type FanoutOptions, startFanout } from "./fanout.ts";
 export type { AutoCompactOptions, ReindexState, Swaps } from "./swaps.ts";
 export type { ReindexResult } from "./reindex.ts";
 export type { Generation, Generations } from "./generations.ts";
+export type { ThumbnailStore } from "./thumbnails.ts";
 // Types from other modules that the contracts above mention
 export type { Logger } from "../log.ts";
 export type { Metrics } from "../metrics.ts";
