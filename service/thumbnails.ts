@@ -32,6 +32,7 @@ export class ThumbnailStore {
   readonly #dir: string;
   #made = false;
 
+  /** A store in `dir` (created on the first write). */
   constructor(dir: string) {
     this.#dir = dir;
   }
