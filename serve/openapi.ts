@@ -130,7 +130,6 @@ export function openApiDocument(
       description:
         "Keyword-enhanced multimodal product retrieval (MAKE) over a live index fed from Kafka.",
     },
-    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     paths,
     components: {
       schemas: {

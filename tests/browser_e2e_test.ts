@@ -132,6 +132,22 @@ Deno.test({
         "the live panel to show the index size",
       );
 
+      await browser.goto(`${service.url}/docs`);
+      await browser.until(
+        () =>
+          browser.eval<boolean>(
+            `document.querySelectorAll(".opblock").length >= 10`,
+          ),
+        "Swagger UI to render the API description",
+      );
+      assert.equal(
+        await browser.eval<number>(
+          `document.querySelectorAll(".swagger-ui .errors-wrapper").length`,
+        ),
+        0,
+        "the API page shows no errors",
+      );
+
       await browser.send("Emulation.setDeviceMetricsOverride", {
         width: 390,
         height: 844,
