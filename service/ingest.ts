@@ -10,7 +10,7 @@ import {
   type ImageWorkers,
   loadImage,
 } from "../encode/mod.ts";
-import type { IndexHolder } from "../index/mod.ts";
+import type { IndexHolder, VectorIndex } from "../index/mod.ts";
 import {
   createKafkaDeadLetterSink,
   createKafkaSource,
@@ -155,6 +155,10 @@ function run(
     checkMs: config.compaction.checkMs,
     minStaleRows: config.compaction.minStaleRows,
   }, timers.signal);
+  const sweeper = thumbs.runSweeper({
+    referenced: () => thumbsOf(holder.current),
+    log,
+  }, timers.signal);
   let stopping: Promise<PipelineSummary | null> | undefined;
   const stop = () =>
     stopping ??= (async () => {
@@ -163,6 +167,7 @@ function run(
       timers.abort();
       await checkpointTimer;
       await compactTimer;
+      await sweeper;
       return summary;
     })();
   return {
@@ -174,6 +179,17 @@ function run(
       await owned.disposeAsync();
     },
   };
+}
+
+/** The thumbnail names the records of `index` hold (null without an index). */
+function thumbsOf(index: VectorIndex | null): Set<string> | null {
+  if (index === null) return null;
+  const names = new Set<string>();
+  for (const id of index.ids()) {
+    const thumb = index.get(id)?.thumb;
+    if (thumb) names.add(thumb);
+  }
+  return names;
 }
 
 /**

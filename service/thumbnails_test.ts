@@ -43,3 +43,33 @@ Deno.test("ThumbnailStore.keep() names the stored thumbnail and passes skips thr
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("ThumbnailStore.sweep() removes only unreferenced files past the grace period", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = new ThumbnailStore(dir);
+    const kept = await store.put(new Uint8Array([1]));
+    const gone = await store.put(new Uint8Array([2]));
+    const fresh = await store.put(new Uint8Array([3]));
+    await Deno.writeFile(join(dir, "leftover.jpg.1234.tmp"), new Uint8Array(1));
+    await Deno.writeFile(join(dir, "notes.txt"), new Uint8Array(1));
+    const old = new Date(Date.now() - 7_200_000);
+    for (const name of [kept, gone, "leftover.jpg.1234.tmp", "notes.txt"]) {
+      await Deno.utime(join(dir, name), old, old);
+    }
+    const removed = await store.sweep(
+      new Set([kept]),
+      Date.now() - 3_600_000,
+    );
+    assert.equal(removed, 2);
+    const left = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    assert.deepEqual(left, [kept, fresh, "notes.txt"].sort());
+    assert.equal(await store.get(gone), undefined);
+    assert.equal(
+      await new ThumbnailStore(join(dir, "none")).sweep(new Set(), Date.now()),
+      0,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
