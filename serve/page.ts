@@ -22,6 +22,7 @@ button{background:var(--ink);color:#fff;border-color:var(--ink);cursor:pointer}
 #filters{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}
 .chip{display:inline-flex;gap:4px;align-items:center;padding:2px 8px;border-radius:999px;background:#eef2ff;font-size:13px}
 .chip button{background:none;border:0;color:var(--mute);padding:0 2px;cursor:pointer}
+button.chip{color:var(--ink);border:0;cursor:pointer}
 main{display:grid;grid-template-columns:1fr 260px;gap:16px;padding:16px;max-width:1400px;margin:0 auto}
 @media (max-width:800px){main{grid-template-columns:1fr}#live{order:-1}}
 #status{color:var(--mute);margin:0 0 10px;min-height:1.4em}
@@ -157,7 +158,7 @@ async function openProduct(id) {
     ["id", p.id], ["version", p.version],
     ["weights", "title " + pct(p.weights.title) + "% · image " + pct(p.weights.image) + "%"],
     ...(hit ? [["score", hit.score.toFixed(4)], ["keywords", hit.keywords.join(", ") || "—"], ["lexical match", hit.lexical.toFixed(3)]] : []),
-    ...Object.entries(p.attrs).map(([k, v]) => [k, v]),
+    ...Object.entries(p.attrs).map(([k, v]) => [k, { filter: k + ":" + v, text: v }]),
     ...(p.imageSkipped ? [["image skipped", p.imageSkipped]] : []),
     ["event time", new Date(p.eventTimeMs).toISOString()],
     ["indexed", new Date(p.indexedAtMs).toISOString()],
@@ -165,11 +166,17 @@ async function openProduct(id) {
   $("#view").innerHTML = '<button class="close" aria-label="close">×</button><div class="view"><div>' +
     (p.image ? '<img src="' + esc(p.image) + '" alt="">' : '<div class="photo"><span class="none">no image</span></div>') +
     '</div><div><h3>' + esc(p.title) + '</h3><table>' +
-    rows.map(([k, v]) => '<tr><td>' + esc(k) + '</td><td>' + esc(v) + '</td></tr>').join("") +
+    rows.map(([k, v]) => '<tr><td>' + esc(k) + '</td><td>' + (v?.filter
+      ? '<button type="button" class="chip" data-filter="' + esc(v.filter) + '" title="filter by ' + esc(v.filter) + '">' + esc(v.text) + '</button>'
+      : esc(v)) + '</td></tr>').join("") +
     '</table></div></div>';
   $("#view").showModal();
 }
-$("#view").addEventListener("click", (e) => { if (e.target.matches(".close") || e.target === $("#view")) $("#view").close(); });
+$("#view").addEventListener("click", (e) => {
+  const f = e.target.dataset?.filter;
+  if (f) { if (!filters.includes(f)) filters.push(f); drawFilters(); $("#view").close(); search(); return; }
+  if (e.target.matches(".close") || e.target === $("#view")) $("#view").close();
+});
 
 let prev = null;
 async function live() {
@@ -241,7 +248,7 @@ export const SEARCH_PAGE = `<!doctype html>
 </aside>
 </main>
 <dialog id="view"></dialog>
-<footer>Score = cosine of the fused MAKE vector + keyword boost + weighted BM25 match. Bars: how much each product's title (blue) and image (orange) count, from Modal Adaptation. <a href="/docs">API</a> · <a href="/openapi.json">openapi.json</a></footer>
+<footer>Open a product and click an attribute to filter by it. Score = cosine of the fused MAKE vector + keyword boost + weighted BM25 match. Bars: how much each product's title (blue) and image (orange) count, from Modal Adaptation. <a href="/docs">API</a> · <a href="/openapi.json">openapi.json</a></footer>
 <script type="module">${SCRIPT}</script>
 </body>
 </html>

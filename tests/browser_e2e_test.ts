@@ -82,15 +82,23 @@ Deno.test({
         assert.ok(h.bar > 0, `${h.id} shows its weight bar`);
         assert.match(h.legend, /title \d+% ?image \d+%/);
       }
+      await browser.until(
+        () =>
+          browser.eval<boolean>(
+            `document.querySelector("#p50").textContent.endsWith("ms")`,
+          ),
+        "the live panel to show search latency",
+      );
       await browser.eval(`window.scrollTo(0, 0)`);
       const shot = await browser.screenshot();
       await saveScreenshot(shot);
 
       const before = await searched();
-      await browser.eval(`
+      await browser.eval(`(() => {
         const f = document.querySelector("#addFilter");
         f.value = "colour:red";
-        f.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));`);
+        f.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+      })()`);
       await browser.until(
         async () => (await searched()) !== before,
         "filtered results",
@@ -124,6 +132,20 @@ Deno.test({
         ),
         /weights/,
       );
+      const beforeChip = await searched();
+      const chip = await browser.eval<string>(`(() => {
+        const b = document.querySelector("#view [data-filter^='type:']");
+        b.click();
+        return b.dataset.filter;
+      })()`);
+      await browser.until(
+        async () => (await searched()) !== beforeChip,
+        "the attribute filter from the product view",
+      );
+      const chips = await browser.eval<string>(
+        `document.querySelector("#filters").textContent`,
+      );
+      assert.ok(chips.includes(chip), `${chips} has ${chip}`);
       await browser.until(
         () =>
           browser.eval<boolean>(
