@@ -101,6 +101,8 @@ export interface HttpConfig {
   readonly port: number;
   /** Bearer token for /admin routes; they are off when empty. @default "" */
   readonly adminToken: string;
+  /** Period of the info-level stats log line, ms; 0 turns it off. @default 60000 */
+  readonly statsLogMs: number;
 }
 
 /** The whole resolved configuration. */
@@ -282,6 +284,11 @@ export const ENV_VARS: readonly EnvVar[] = [
     help: "Bearer token for /admin",
   },
   { name: "LOG_LEVEL", default: "info", help: "debug, info, warn or error" },
+  {
+    name: "STATS_LOG_MS",
+    default: "60000",
+    help: "Period of the stats log line (with search latency); 0 = off",
+  },
 ];
 
 /** Reads the environment and resolves the configuration. @throws {ConfigError} */
@@ -349,6 +356,7 @@ export function loadConfig(
     host: r.str("HOST", "127.0.0.1"),
     port: r.int("PORT", 8080, 0, 65535),
     adminToken: env["ADMIN_TOKEN"] ?? "",
+    statsLogMs: r.int("STATS_LOG_MS", 60_000, 0, 86_400_000),
   };
   const config: Config = {
     kafka,

@@ -5,13 +5,14 @@
  * an HTTP port already in use), 1 when start-up or the pipeline fails.
  * @module
  */
-import { loadConfig, redactConfig } from "./config.ts";
+import { ENV_VARS, loadConfig, redactConfig } from "./config.ts";
 import { ConfigError } from "./errors.ts";
 import { createJsonLogger } from "./log.ts";
 import { startService } from "./service/mod.ts";
 import { routeProcessWarnings } from "./ingest/mod.ts";
 
 async function main(): Promise<number> {
+  if (Deno.args.length > 0) return answerArgs(Deno.args);
   let config;
   try {
     config = loadConfig();
@@ -64,6 +65,36 @@ async function main(): Promise<number> {
   Deno.removeSignalListener("SIGINT", onSignal);
   Deno.removeSignalListener("SIGTERM", onSignal);
   return failed ? 1 : 0;
+}
+
+/**
+ * The service takes no arguments (its configuration is the environment): `--help`
+ * prints the usage and every variable with its default (exit 0); anything else is
+ * one line on stderr (exit 2), never a start.
+ */
+function answerArgs(args: readonly string[]): number {
+  const out = new TextEncoder();
+  if (args.includes("--help") || args.includes("-h")) {
+    const width = Math.max(...ENV_VARS.map((v) => v.name.length));
+    const rows = ENV_VARS.map((v) =>
+      `  ${v.name.padEnd(width)}  ${v.help} (default: ${v.default})`
+    );
+    Deno.stdout.writeSync(out.encode(
+      `Usage: deno task ingest
+Runs the product indexer and search service (embedded Kafka broker unless
+KAFKA_BROKERS is set; search page on http://HOST:PORT/). Stops on Ctrl-C.
+Configured by environment variables only:
+${rows.join("\n")}
+`,
+    ));
+    return 0;
+  }
+  Deno.stderr.writeSync(out.encode(
+    `Error: deno task ingest takes no arguments: got "${
+      args[0]
+    }"; configure it with environment variables (see --help)\n`,
+  ));
+  return 2;
 }
 
 /** Problems with the permissions the data dir needs, checked before anything starts. */

@@ -88,6 +88,8 @@ export interface ProductRecord {
   readonly weights: ModalityWeights;
   /** Why the image did not contribute, if it did not (e.g. "fetch_failed"). */
   readonly imageSkipped?: string;
+  /** File name of the product's thumbnail (a small JPEG kept beside the snapshots), if it has one. */
+  readonly thumb?: string;
   /** When the event that produced this record was written to the log, ms since epoch. */
   readonly eventTimeMs: number;
   /** When this record was indexed, ms since epoch. */

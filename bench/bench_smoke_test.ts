@@ -22,6 +22,13 @@ Deno.test("parseArgs() resolves modes and rejects unknown stages", () => {
   assert.throws(() => parseArgs(["--fast"]), RangeError);
 });
 
+Deno.test("parseArgs() leaves the tracked docs/BENCHMARKS.md alone unless --docs", () => {
+  assert.equal(parseArgs([]).docs, false);
+  assert.equal(parseArgs(["--tiny"]).docs, false);
+  assert.equal(parseArgs(["--docs"]).docs, true);
+  assert.equal(parseArgs(["--no-docs"]).docs, false);
+});
+
 Deno.test("parseWrk() reads latency percentiles in any unit and the request rate", () => {
   const text = `  Latency Distribution
      50%  512.00us

@@ -16,12 +16,20 @@ export const STAGES = [
 /** One stage name. */
 export type StageName = typeof STAGES[number];
 
+/** The usage line of `deno task bench`. */
+export const BENCH_USAGE =
+  `Usage: deno task bench [--quick | --tiny | --soak] [--soak-seconds N] [--only ${
+    STAGES.join(",")
+  }] [--out DIR] [--docs]
+Runs the benchmarks (needs wrk for the HTTP stage) and writes bench-results/; --docs also
+regenerates the tables of docs/BENCHMARKS.md.`;
+
 /** Resolved options of one bench run. */
 export interface BenchOptions {
   readonly mode: "tiny" | "quick" | "default" | "soak";
   readonly only: ReadonlySet<StageName>;
   readonly outDir: string;
-  /** Rewrite docs/BENCHMARKS.md from the results. */
+  /** Rewrite docs/BENCHMARKS.md (a tracked file) from the results; off unless `--docs`. */
   readonly docs: boolean;
   readonly catalogProducts: number;
   readonly imageSize: number;
@@ -86,20 +94,22 @@ const MODES = {
 } as const;
 
 /**
- * Parses `[--quick | --tiny | --soak] [--soak-seconds N] [--only a,b] [--out DIR] [--no-docs]`.
+ * Parses `[--quick | --tiny | --soak] [--soak-seconds N] [--only a,b] [--out DIR] [--docs]`
+ * (`--no-docs`, the old opt-out, is still accepted and changes nothing).
  * @throws {RangeError} on an unknown flag or stage
  */
 export function parseArgs(args: readonly string[]): BenchOptions {
   let mode: BenchOptions["mode"] = "default";
   let only: StageName[] = [...STAGES];
   let outDir = "bench-results";
-  let docs = true;
+  let docs = false;
   let soakSeconds: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--quick" || a === "--tiny" || a === "--soak") {
       mode = a.slice(2) as BenchOptions["mode"];
-    } else if (a === "--no-docs") docs = false;
+    } else if (a === "--docs") docs = true;
+    else if (a === "--no-docs") docs = false;
     else if (a === "--soak-seconds") soakSeconds = positive(args[++i], a);
     else if (a === "--out") outDir = args[++i] ?? outDir;
     else if (a === "--only") only = stageList(args[++i] ?? "");

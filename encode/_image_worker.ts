@@ -17,6 +17,9 @@ scope.onmessage = async ({ data }) => {
     const transfer = result.kind === "ok"
       ? [result.tensor.data.buffer as ArrayBuffer]
       : [];
+    if (result.kind === "ok" && result.thumbnail) {
+      transfer.push(result.thumbnail.buffer as ArrayBuffer);
+    }
     scope.postMessage({ id: data.id, result }, transfer);
   } catch (err) {
     scope.postMessage({ id: data.id, error: String(err) }, []);

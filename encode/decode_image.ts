@@ -9,6 +9,7 @@ import type { ImageSpec } from "./bundle_manifest.ts";
 import { type Decoder, DEFAULT_DECODERS } from "./_decoders.ts";
 import { type ImageFormat, readImageHeader } from "./_image_header.ts";
 import { toImageTensor } from "./_resize.ts";
+import { makeThumbnail, type ThumbnailOptions } from "./_thumbnail.ts";
 
 /** Why an image did not become a tensor. */
 export type ImageSkipReason =
@@ -31,6 +32,8 @@ export type ImageResult =
     readonly tensor: ImageTensor;
     /** "jpeg", "png" or "gif". */
     readonly format: string;
+    /** A small JPEG of the decoded image, when `thumbnail` was asked for and fits its bounds. */
+    readonly thumbnail?: Uint8Array;
   }
   | {
     readonly kind: "skipped";
@@ -47,6 +50,8 @@ export interface DecodeImageOptions {
   readonly maxFrames?: number;
   /** Codecs tried in order for each format; the first success wins. @default mozjpeg, then imagescript */
   readonly decoders?: readonly Decoder[];
+  /** Also make a small JPEG thumbnail of the decoded pixels within these bounds. @default none */
+  readonly thumbnail?: ThumbnailOptions;
 }
 
 /** Default of {@linkcode DecodeImageOptions.maxPixels}. */
@@ -92,14 +97,17 @@ export async function decodeImage(
   const decoders = (options.decoders ?? DEFAULT_DECODERS).filter((d) =>
     d.formats.includes(header.format)
   );
-  return await decodeWith(decoders, bytes, header.format, spec);
+  return await decodeWith(decoders, bytes, header.format, {
+    spec,
+    thumbnail: options.thumbnail,
+  });
 }
 
 async function decodeWith(
   decoders: readonly Decoder[],
   bytes: Uint8Array,
   format: ImageFormat,
-  spec: ImageSpec,
+  { spec, thumbnail }: { spec: ImageSpec; thumbnail?: ThumbnailOptions },
 ): Promise<ImageResult> {
   if (decoders.length === 0) {
     return skipped("unsupported_format", `no decoder for ${format}`);
@@ -112,7 +120,14 @@ async function decodeWith(
         failures.push(`${decoder.name}: pixel buffer has the wrong size`);
         continue;
       }
-      return { kind: "ok", tensor: toImageTensor(image, spec), format };
+      const tensor = toImageTensor(image, spec);
+      const thumb = thumbnail ? await makeThumbnail(image, thumbnail) : null;
+      return {
+        kind: "ok",
+        tensor,
+        format,
+        ...(thumb ? { thumbnail: thumb } : {}),
+      };
     } catch (err: unknown) {
       if (err instanceof DecodeError) throw err; // a codec that cannot work at all
       const message = err instanceof Error ? err.message : String(err);

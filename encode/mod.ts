@@ -4,7 +4,8 @@
  * - Images: {@linkcode loadImage} fetches a URL, file or base64 image under byte,
  *   time, redirect and address limits, {@linkcode decodeImage} decodes JPEG, PNG or
  *   GIF (first frame) after checking the declared size, composites alpha over the
- *   manifest background, resizes by area averaging and normalises to CHW float32.
+ *   manifest background, resizes by area averaging and normalises to CHW float32;
+ *   asked to, it also makes a small, size-bounded JPEG thumbnail of the same pixels.
  *   Every per-image failure is a `{ kind: "skipped", reason, detail }` value; only an
  *   aborted signal rejects.
  * - Bundle: {@linkcode loadBundle} checks manifest fields, sha256 of every file, ONNX
@@ -56,6 +57,11 @@ export {
   type ImageSkipReason,
 } from "./decode_image.ts";
 export type { Decoder, RgbaImage } from "./_decoders.ts";
+export {
+  DEFAULT_THUMBNAIL,
+  makeThumbnail,
+  type ThumbnailOptions,
+} from "./_thumbnail.ts";
 export { imagescriptDecoder, mozJpegDecoder } from "./_decoders.ts";
 export type { ImageFormat } from "./_image_header.ts";
 export {

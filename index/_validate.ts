@@ -86,6 +86,9 @@ export function checkRecord(record: unknown): asserts record is ProductRecord {
       );
     }
   }
+  if (r.thumb !== undefined && typeof r.thumb !== "string") {
+    throw new TypeError(`Cannot upsert ${where}: thumb must be a string`);
+  }
   const w = r.weights as Record<string, unknown> | null | undefined;
   if (
     typeof w !== "object" || w === null || typeof w.title !== "number" ||

@@ -5,7 +5,11 @@
 import { SourceError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { createKafkaClient } from "./_client.ts";
-import { withTimeout } from "./_delay.ts";
+import { delay, withTimeout } from "./_delay.ts";
+import kafkajs from "kafkajs";
+
+// kafkajs exports its error classes by spreading; only the default import sees them.
+const { KafkaJSProtocolError } = kafkajs;
 
 /** Options of {@linkcode ensureTopic}. */
 export interface EnsureTopicOptions {
@@ -72,7 +76,7 @@ export async function ensureTopic(
           }],
         }],
       });
-      return await describe(admin, topic, created);
+      return await describeWhenKnown(admin, topic, created);
     });
     options.log?.info(info.created ? "topic_created" : "topic_exists", {
       ...info,
@@ -94,8 +98,36 @@ export async function ensureTopic(
 
 type Admin = ReturnType<ReturnType<typeof createKafkaClient>["admin"]>;
 
+/** The admin calls {@linkcode describeWhenKnown} makes. */
+export type DescribeAdmin = Pick<
+  Admin,
+  "fetchTopicMetadata" | "describeConfigs"
+>;
+
+/**
+ * Describes `topic`, waiting out the moment after it is created when a broker does not
+ * know it yet (a retriable "does not host this topic-partition"), at most `attempts`
+ * times with a growing pause; other errors are thrown at once.
+ */
+export async function describeWhenKnown(
+  admin: DescribeAdmin,
+  topic: string,
+  created: boolean,
+  options: { attempts?: number; pauseMs?: number } = {},
+): Promise<TopicInfo> {
+  const attempts = options.attempts ?? 20;
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await describe(admin, topic, created);
+    } catch (err: unknown) {
+      if (!topicUnknownYet(err) || attempt >= attempts) throw err;
+      await delay((options.pauseMs ?? 100) * attempt);
+    }
+  }
+}
+
 async function describe(
-  admin: Admin,
+  admin: DescribeAdmin,
   topic: string,
   created: boolean,
 ): Promise<TopicInfo> {
@@ -113,6 +145,18 @@ async function describe(
     partitions: meta.topics[0]?.partitions.length ?? 0,
     cleanupPolicy: policy?.configValue ?? "unknown",
   };
+}
+
+/** UNKNOWN_TOPIC_OR_PARTITION, also when kafkajs wrapped it after its own retries. */
+function topicUnknownYet(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; depth++) {
+    if (
+      e instanceof KafkaJSProtocolError &&
+      e.type === "UNKNOWN_TOPIC_OR_PARTITION"
+    ) return true;
+    e = e.cause;
+  }
+  return false;
 }
 
 function errorText(err: unknown): string {

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { testBrokers, uniqueTopic } from "../tests/_kafka.ts";
 import { ensureTopic } from "./mod.ts";
+import { type DescribeAdmin, describeWhenKnown } from "./ensure_topic.ts";
+import kafkajs from "kafkajs";
+
+// kafkajs exports its error classes by spreading; only the default import sees them.
+const { KafkaJSProtocolError } = kafkajs;
 
 Deno.test("ensureTopic() creates a compacted topic once, then reports it", async () => {
   const brokers = testBrokers();
@@ -43,5 +48,58 @@ Deno.test("ensureTopic() rejects a partition count below 1", async () => {
       compacted: true,
     }),
     RangeError,
+  );
+});
+
+Deno.test("describeWhenKnown() waits out a broker that does not know a new topic yet", async () => {
+  const unknown = () =>
+    new KafkaJSProtocolError(
+      {
+        message: "This server does not host this topic-partition",
+        type: "UNKNOWN_TOPIC_OR_PARTITION",
+        code: 3,
+      } as unknown as Error,
+    );
+  let calls = 0;
+  const admin: DescribeAdmin = {
+    fetchTopicMetadata: () => {
+      calls++;
+      return calls <= 2 ? Promise.reject(unknown()) : Promise.resolve(
+        { topics: [{ name: "t", partitions: [{}] }] } as never,
+      );
+    },
+    describeConfigs: () =>
+      Promise.resolve({
+        resources: [{
+          configEntries: [{
+            configName: "cleanup.policy",
+            configValue: "delete",
+          }],
+        }],
+      } as never),
+  };
+  const info = await describeWhenKnown(admin, "t", true, { pauseMs: 1 });
+  assert.equal(calls, 3);
+  assert.deepEqual(info, {
+    topic: "t",
+    created: true,
+    partitions: 1,
+    cleanupPolicy: "delete",
+  });
+  const never: DescribeAdmin = {
+    ...admin,
+    fetchTopicMetadata: () => Promise.reject(unknown()),
+  };
+  await assert.rejects(
+    describeWhenKnown(never, "t", true, { attempts: 3, pauseMs: 1 }),
+    /does not host/,
+  );
+  const other: DescribeAdmin = {
+    ...admin,
+    fetchTopicMetadata: () => Promise.reject(new Error("boom")),
+  };
+  await assert.rejects(
+    describeWhenKnown(other, "t", true, { pauseMs: 1 }),
+    /boom/,
   );
 });

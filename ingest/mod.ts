@@ -59,7 +59,7 @@ export {
   DLQ_HEADERS,
   type KafkaDeadLetterSinkOptions,
 } from "./dead_letter_sink.ts";
-export { readTopicToEnd, type ReadTopicOptions } from "./read_topic.ts";
+export { type ReadTopicOptions, readTopicToEnd } from "./read_topic.ts";
 export {
   createKafkaPublisher,
   type KafkaPublisher,

@@ -26,7 +26,12 @@ export type ParseOutcome =
 
 /** Result of loading one image. */
 export type ImageOutcome =
-  | { readonly kind: "ok"; readonly tensor: ImageTensor }
+  | {
+    readonly kind: "ok";
+    readonly tensor: ImageTensor;
+    /** File name of the stored thumbnail of this image, if one was kept. */
+    readonly thumb?: string;
+  }
   | {
     readonly kind: "skipped";
     readonly reason: string;
@@ -275,6 +280,7 @@ async function applyOne(
       );
     }
     const skipped = item.image?.kind === "skipped" ? item.image : undefined;
+    const thumb = item.image?.kind === "ok" ? item.image.thumb : undefined;
     if (skipped) {
       m.imageSkipped.inc({ reason: skipped.reason });
       deps.log.warn("image_skipped", {
@@ -292,6 +298,7 @@ async function applyOne(
       version: event.version ?? 0,
       weights: encoded.weights,
       ...(skipped ? { imageSkipped: skipped.reason } : {}),
+      ...(thumb ? { thumb } : {}),
       eventTimeMs: message.timestampMs,
       indexedAtMs: now,
     }, encoded.vector);

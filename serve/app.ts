@@ -7,7 +7,11 @@ import { Hono } from "hono";
 import { adminRoutes } from "./admin_routes.ts";
 import type { AppLimits, AppOptions, Searcher } from "./app_options.ts";
 import { type AppEnv, errorBody, errorResponse } from "./error_response.ts";
-import { HttpError, quote } from "./http_error.ts";
+import { HttpError } from "./http_error.ts";
+import { mountProducts } from "./product_routes.ts";
+import { mountDocs } from "./docs_routes.ts";
+import { openApiDocument } from "./openapi.ts";
+import { SEARCH_PAGE } from "./page.ts";
 import { readJsonBody } from "./read_json_body.ts";
 import { requestMetrics } from "./request_metrics.ts";
 import { resolveLimits, resolveTuning } from "./resolve_options.ts";
@@ -16,10 +20,14 @@ import { notReady, SearchService } from "./search_service.ts";
 
 /** Methods each route answers; anything else on these paths is a 405. */
 const ALLOWED: Readonly<Record<string, string>> = {
+  "/": "GET, HEAD",
+  "/openapi.json": "GET, HEAD",
+  "/docs": "GET, HEAD",
   "/healthz": "GET, HEAD",
   "/readyz": "GET, HEAD",
   "/search": "GET, HEAD, POST",
   "/products/:id": "GET, HEAD",
+  "/products/:id/image": "GET, HEAD",
   "/stats": "GET, HEAD",
   "/metrics": "GET, HEAD",
 };
@@ -37,12 +45,16 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     tuning: resolveTuning(options.tuning),
     metrics: options.metrics,
     now: options.now ?? (() => performance.now()),
+    ...(options.searchLatency ? { latency: options.searchLatency } : {}),
   });
   const app = new Hono<AppEnv>();
-  app.use(requestMetrics(options.metrics));
+  app.use(requestMetrics(options.metrics, log));
   mountProbes(app, options.searcher);
   mountSearch(app, service, limits);
-  mountProduct(app, options.searcher, limits);
+  mountProducts(app, options.searcher, limits);
+  const admin = options.admin !== undefined && options.admin.token.length > 0;
+  mountDocs(app, openApiDocument(limits, { admin }));
+  app.get("/", (c) => c.html(SEARCH_PAGE));
   app.get(
     "/stats",
     (c) => c.json({ ...options.stats(), search: service.latency() }),
@@ -51,7 +63,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     c.body(options.metrics.render(), 200, {
       "content-type": "text/plain; version=0.0.4; charset=utf-8",
     }));
-  if (options.admin && options.admin.token.length > 0) {
+  if (options.admin && admin) {
     const admin = adminRoutes(options.admin, {
       maxBodyBytes: limits.maxBodyBytes,
       log,
@@ -101,30 +113,5 @@ function mountSearch(
     });
     const request = parseSearchBody(body, limits);
     return c.json(await service.search(request, c.req.raw.signal));
-  });
-}
-
-function mountProduct(
-  app: Hono<AppEnv>,
-  searcher: Searcher,
-  limits: AppLimits,
-): void {
-  app.get("/products/:id", (c) => {
-    const id = c.req.param("id");
-    if (
-      id.length > limits.maxIdChars * 2 || [...id].length > limits.maxIdChars
-    ) {
-      throw new HttpError(
-        400,
-        "invalid_id",
-        `Product id is longer than ${limits.maxIdChars} characters`,
-      );
-    }
-    if (!searcher.ready) throw notReady();
-    const record = searcher.get(id);
-    if (!record) {
-      throw new HttpError(404, "not_found", `No product with id ${quote(id)}`);
-    }
-    return c.json(record);
   });
 }

@@ -7,6 +7,7 @@
 import type { AttrFilter, ProductRecord, SearchHit } from "../types.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
+import type { LatencyWindow } from "./latency_window.ts";
 
 /** Identity of the live index, shown in search responses and /readyz. */
 export interface SearcherInfo {
@@ -43,6 +44,11 @@ export interface Searcher {
     text: string,
     options: { k: number; filters?: AttrFilter[] },
   ): LexicalMatch[];
+  /**
+   * The JPEG thumbnail a record names (`record.thumb`), or undefined when it is gone.
+   * Optional: without it no product has an image.
+   */
+  thumbnail?(record: ProductRecord): Promise<Uint8Array | undefined>;
 }
 
 /** One product found by the lexical channel. */
@@ -187,6 +193,11 @@ export interface AppOptions {
   readonly tuning?: Partial<SearchTuning>;
   /** Admin routes; off when absent or when the token is empty. */
   readonly admin?: AdminOptions;
+  /**
+   * Where recent search latencies are kept (GET /stats reads it); pass one to read it
+   * outside the app too. @default a new window of `tuning.latencyWindow`
+   */
+  readonly searchLatency?: LatencyWindow;
   /** Monotonic clock in ms, for `took_ms` and latency. @default performance.now */
   readonly now?: () => number;
 }

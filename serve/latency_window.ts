@@ -25,7 +25,10 @@ export class LatencyWindow {
   #next = 0;
   #count = 0;
 
-  /** @throws {RangeError} when `size` is not a positive integer */
+  /**
+   * A window of the last `size` latencies.
+   * @throws {RangeError} when `size` is not a positive integer
+   */
   constructor(size: number) {
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(

@@ -5,9 +5,16 @@
  * Routes:
  * - `GET /search?q=…&k=10&filter=attr:value` (filter repeatable) and
  *   `POST /search {query, k?, filters?: [{attr, value}] | {attr: value}}` →
- *   `{hits: [{id, score, title, attrs, weights: {title, image}, keywords}], took_ms,
- *   index: {version, size, model_version?}}`, best first.
- * - `GET /products/:id` (the stored record), `GET /healthz` (always 200), `GET /readyz`
+ *   `{hits: [{id, score, title, attrs, weights: {title, image}, keywords, lexical, image}],
+ *   took_ms, index: {version, size, model_version?}, notice?}`, best first; `score` ≥ 0;
+ *   a query without letters or digits gets no hits and a `no_words` notice, an empty
+ *   filtered search a notice naming the filter that matches nothing.
+ * - `GET /` (the search page), `GET /openapi.json` (OpenAPI 3.1 from the same request
+ *   schemas the parsers use), `GET /docs` (Swagger UI, its files served from the pinned
+ *   npm package).
+ * - `GET /products/:id` (the stored record with its `image` path),
+ *   `GET /products/:id/image` (the JPEG thumbnail, via `Searcher.thumbnail`; 404
+ *   `no_image` without one), `GET /healthz` (always 200), `GET /readyz`
  *   (503 until the searcher is ready), `GET /stats` (caller's stats plus a `search`
  *   latency summary), `GET /metrics` (Prometheus text 0.0.4).
  * - `POST /admin/:action` with `Authorization: Bearer <token>` (401 otherwise), mounted
@@ -39,6 +46,9 @@
  * for anything else, logged with the request id (`x-request-id`) that the body carries,
  * with no internals in the body.
  *
+ * Logs: one debug `http_request` line per request (route pattern, method, status,
+ * durationMs, requestId).
+ *
  * Metrics: `serve_http_requests_total{route,method,status}`,
  * `serve_http_request_duration_ms{route}`, `serve_search_latency_ms`,
  * `serve_query_encode_ms`, `serve_ann_search_ms`, `serve_query_cache_total{result}`,
@@ -64,7 +74,7 @@ export {
 } from "./app_options.ts";
 export { type ErrorStatus, HttpError } from "./http_error.ts";
 export type { HitBody, SearchBody } from "./search_service.ts";
-export type { LatencySummary } from "./latency_window.ts";
+export { type LatencySummary, LatencyWindow } from "./latency_window.ts";
 export type { AppEnv, ErrorBody } from "./error_response.ts";
 export type { SearcherInfo } from "./app_options.ts";
 // Types from shared modules that the contracts above mention

@@ -1,12 +1,15 @@
 /**
  * Parses and validates search requests (GET query string or POST JSON body) into one
- * shape. Every problem is an {@linkcode HttpError} 400 with a stable code.
+ * shape. Every problem is an {@linkcode HttpError} 400 with a stable code. Names,
+ * bounds and defaults come from the request schemas (`api_schema.ts`) that
+ * `/openapi.json` publishes, so the document and the checks cannot drift apart.
  * @module
  */
 
 import type { AttrFilter } from "../types.ts";
 import type { AppLimits } from "./app_options.ts";
 import { badRequest, quote } from "./http_error.ts";
+import { type SearchSchemas, searchSchemas } from "./api_schema.ts";
 
 /** A validated search request. */
 export interface SearchRequest {
@@ -16,8 +19,44 @@ export interface SearchRequest {
   readonly filters: AttrFilter[];
 }
 
-const GET_PARAMS = new Set(["q", "k", "filter"]);
-const POST_FIELDS = new Set(["query", "k", "filters"]);
+/** The bounds the checks use, read from the request schemas. */
+interface Bounds {
+  readonly params: ReadonlySet<string>;
+  readonly fields: ReadonlySet<string>;
+  readonly maxQueryChars: number;
+  readonly maxK: number;
+  readonly defaultK: number;
+  readonly maxFilters: number;
+  readonly maxFilterChars: number;
+}
+
+const boundsByLimits = new WeakMap<AppLimits, Bounds>();
+
+function boundsOf(limits: AppLimits): Bounds {
+  let bounds = boundsByLimits.get(limits);
+  if (bounds === undefined) {
+    bounds = fromSchemas(searchSchemas(limits));
+    boundsByLimits.set(limits, bounds);
+  }
+  return bounds;
+}
+
+function fromSchemas(s: SearchSchemas): Bounds {
+  return {
+    params: new Set(Object.keys(s.params)),
+    fields: new Set(Object.keys(s.body.properties)),
+    maxQueryChars: s.params.q.maxLength,
+    maxK: s.params.k.maximum,
+    defaultK: s.params.k.default,
+    maxFilters: s.params.filter.maxItems,
+    maxFilterChars: s.filter.properties.attr.maxLength,
+  };
+}
+
+const listed = (names: ReadonlySet<string>) => {
+  const all = [...names];
+  return `${all.slice(0, -1).join(", ")} or ${all.at(-1)}`;
+};
 
 /**
  * Reads `q`, `k` and repeatable `filter=attr:value` from a query string.
@@ -25,13 +64,16 @@ const POST_FIELDS = new Set(["query", "k", "filters"]);
  */
 export function parseSearchParams(
   params: URLSearchParams,
-  limits: AppLimits,
+  appLimits: AppLimits,
 ): SearchRequest {
+  const limits = boundsOf(appLimits);
   for (const name of params.keys()) {
-    if (!GET_PARAMS.has(name)) {
+    if (!limits.params.has(name)) {
       throw badRequest(
         "unknown_parameter",
-        `Unknown query parameter ${quote(name)}: expected q, k or filter`,
+        `Unknown query parameter ${quote(name)}: expected ${
+          listed(limits.params)
+        }`,
       );
     }
   }
@@ -55,16 +97,17 @@ export function parseSearchParams(
  */
 export function parseSearchBody(
   body: unknown,
-  limits: AppLimits,
+  appLimits: AppLimits,
 ): SearchRequest {
+  const limits = boundsOf(appLimits);
   if (!isPlainObject(body)) {
     throw badRequest("invalid_body", "Send a JSON object: {query, k, filters}");
   }
   for (const key of Object.keys(body)) {
-    if (!POST_FIELDS.has(key)) {
+    if (!limits.fields.has(key)) {
       throw badRequest(
         "unknown_field",
-        `Unknown field ${quote(key)}: expected query, k or filters`,
+        `Unknown field ${quote(key)}: expected ${listed(limits.fields)}`,
       );
     }
   }
@@ -79,7 +122,7 @@ export function parseSearchBody(
   };
 }
 
-function checkQuery(raw: string | undefined, limits: AppLimits): string {
+function checkQuery(raw: string | undefined, limits: Bounds): string {
   if (raw === undefined) {
     throw badRequest("missing_query", 'Give a query: q=… or {"query": …}');
   }
@@ -99,7 +142,7 @@ function checkQuery(raw: string | undefined, limits: AppLimits): string {
   return query;
 }
 
-function parseK(text: string, limits: AppLimits): number {
+function parseK(text: string, limits: Bounds): number {
   if (!/^[0-9]{1,7}$/.test(text)) {
     throw badRequest(
       "invalid_k",
@@ -109,7 +152,7 @@ function parseK(text: string, limits: AppLimits): number {
   return checkK(Number(text), limits);
 }
 
-function checkK(k: unknown, limits: AppLimits): number {
+function checkK(k: unknown, limits: Bounds): number {
   if (
     typeof k !== "number" || !Number.isInteger(k) || k < 1 || k > limits.maxK
   ) {
@@ -123,7 +166,7 @@ function checkK(k: unknown, limits: AppLimits): number {
   return k;
 }
 
-function parseFilterText(text: string, limits: AppLimits): AttrFilter {
+function parseFilterText(text: string, limits: Bounds): AttrFilter {
   const colon = text.indexOf(":");
   if (colon < 0) {
     throw badRequest(
@@ -134,7 +177,7 @@ function parseFilterText(text: string, limits: AppLimits): AttrFilter {
   return checkFilter(text.slice(0, colon), text.slice(colon + 1), limits);
 }
 
-function parseFilterField(value: unknown, limits: AppLimits): AttrFilter[] {
+function parseFilterField(value: unknown, limits: Bounds): AttrFilter[] {
   if (Array.isArray(value)) {
     checkFilterCount(value.length, limits);
     return value.map((item) => {
@@ -172,7 +215,7 @@ function parseFilterField(value: unknown, limits: AppLimits): AttrFilter[] {
 function checkFilter(
   rawAttr: string,
   rawValue: string,
-  limits: AppLimits,
+  limits: Bounds,
 ): AttrFilter {
   const attr = rawAttr.trim();
   const value = rawValue.trim();
@@ -199,7 +242,7 @@ function checkFilter(
   return { attr, value };
 }
 
-function checkFilterCount(count: number, limits: AppLimits): void {
+function checkFilterCount(count: number, limits: Bounds): void {
   if (count > limits.maxFilters) {
     throw badRequest(
       "too_many_filters",

@@ -21,14 +21,17 @@ import {
   unknownShare,
 } from "./lexical_rerank.ts";
 import { fuseChannels } from "./hybrid_fusion.ts";
-import type { ProductRecord } from "../types.ts";
+import type { AttrFilter, ProductRecord } from "../types.ts";
+import { lexicalTokens } from "../tokens.ts";
+import { quote } from "./http_error.ts";
 import type { SearchRequest } from "./search_request.ts";
+import { imagePath } from "./product_routes.ts";
 
 /** One hit as the API returns it. */
 export interface HitBody {
   /** Product id. */
   readonly id: string;
-  /** ANN score (cosine) plus the keyword boost and the weighted lexical match; higher is better. */
+  /** ANN score (cosine) plus the keyword boost and the weighted lexical match, at least 0; higher is better. */
   readonly score: number;
   /** Product title. */
   readonly title: string;
@@ -40,6 +43,8 @@ export interface HitBody {
   readonly keywords: string[];
   /** Lexical (BM25) match of the query in the product's text, 0..1 (0: none). */
   readonly lexical: number;
+  /** Path of the product's thumbnail (`/products/:id/image`), null when it has none. */
+  readonly image: string | null;
 }
 
 /** The body of a successful search. */
@@ -50,6 +55,8 @@ export interface SearchBody {
   readonly took_ms: number;
   /** The index the hits came from. */
   readonly index: { version: string; size: number; model_version?: string };
+  /** Why there are no hits, when the service can tell (a query without words, a filter nothing matches). */
+  readonly notice?: { readonly code: string; readonly message: string };
 }
 
 /** Options of {@linkcode SearchService}. */
@@ -59,6 +66,8 @@ export interface SearchServiceOptions {
   readonly tuning: SearchTuning;
   readonly metrics: Metrics;
   readonly now: () => number;
+  /** Recent latencies. @default a new window of `tuning.latencyWindow` */
+  readonly latency?: LatencyWindow;
 }
 
 /** Runs searches; one instance per app. */
@@ -84,7 +93,8 @@ export class SearchService {
 
   constructor(options: SearchServiceOptions) {
     this.#o = options;
-    this.#latency = new LatencyWindow(options.tuning.latencyWindow);
+    this.#latency = options.latency ??
+      new LatencyWindow(options.tuning.latencyWindow);
     this.#cache = new QueryCache(options.tuning.queryCacheSize);
     const m = options.metrics;
     this.#searchMs = m.histogram(
@@ -121,6 +131,25 @@ export class SearchService {
     const started = now();
     if (!searcher.ready) throw notReady();
     const info = searcher.info();
+    const index = {
+      version: info.version,
+      size: info.size,
+      ...(info.modelVersion ? { model_version: info.modelVersion } : {}),
+    };
+    if (lexicalTokens(request.query).length === 0) {
+      // Emoji or symbols only: every product would be an arbitrary match.
+      return {
+        hits: [],
+        took_ms: round(now() - started),
+        index,
+        notice: {
+          code: "no_words",
+          message: `Query ${
+            quote(request.query)
+          } has no letters or digits to search for`,
+        },
+      };
+    }
     const encoded = await this.#cachedEncode(
       request.query,
       info.modelVersion ?? "",
@@ -132,15 +161,44 @@ export class SearchService {
     this.#annMs.observe(done - annStarted);
     this.#searchMs.observe(done - started);
     this.#latency.add(done - started);
+    const notice = ranked.length === 0 && request.filters.length > 0
+      ? this.#filterNotice(request, encoded)
+      : undefined;
     return {
-      hits: ranked.map(toHitBody),
-      took_ms: Math.round((done - started) * 1000) / 1000,
-      index: {
-        version: info.version,
-        size: info.size,
-        ...(info.modelVersion ? { model_version: info.modelVersion } : {}),
-      },
+      hits: ranked.map((r) => toHitBody(r, searcher)),
+      took_ms: round(done - started),
+      index,
+      ...(notice ? { notice } : {}),
     };
+  }
+
+  /** Names the filters that match no product on their own, when a filtered search is empty. */
+  #filterNotice(
+    request: SearchRequest,
+    encoded: EncodedQuery,
+  ): { code: string; message: string } {
+    const { searcher } = this.#o;
+    const alone = (filter: AttrFilter) =>
+      this.#hasDirection(encoded.vector)
+        ? searcher.search(encoded.vector, { k: 1, filters: [filter] }).length
+        : (searcher.searchLexical?.(request.query, { k: 1, filters: [filter] })
+          .length ?? 1);
+    const dead = request.filters.filter((f) => alone(f) === 0);
+    const named = (fs: readonly AttrFilter[]) =>
+      fs.map((f) => `${f.attr}:${f.value}`).join(", ");
+    return dead.length > 0
+      ? {
+        code: "filter_matches_nothing",
+        message: `No indexed product has ${
+          named(dead)
+        } (attribute names are case-sensitive; values are not)`,
+      }
+      : {
+        code: "filters_match_nothing_together",
+        message: `No indexed product matches all of ${
+          named(request.filters)
+        } together`,
+      };
   }
 
   /** Percentiles of recent search latencies. */
@@ -257,20 +315,26 @@ function rejectOnAbort(signal: AbortSignal): Promise<never> {
   });
 }
 
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
 /** The 503 answered while the searcher has no index. */
 export function notReady(): HttpError {
   return new HttpError(503, "not_ready", "Index is not loaded yet");
 }
 
-function toHitBody(r: RankedHit): HitBody {
+function toHitBody(r: RankedHit, searcher: Searcher): HitBody {
   const { record } = r.hit;
   return {
     id: r.hit.id,
-    score: r.score,
+    // Cosine can be below 0 (a product opposite the query); shown as 0, order kept.
+    score: Math.max(0, r.score),
     title: record.title,
     attrs: record.attrs,
     weights: { title: record.weights.title, image: record.weights.image },
     keywords: r.keywords,
     lexical: r.lexical ?? 0,
+    image: imagePath(record, searcher),
   };
 }

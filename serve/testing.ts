@@ -78,6 +78,8 @@ export interface FakeProduct {
   readonly weights?: { title: number; image: number };
   /** Its vector; default: the fake encoder's embedding of the title. */
   readonly vector?: Float32Array;
+  /** Its thumbnail (JPEG bytes); default: none. */
+  readonly thumbnail?: Uint8Array;
 }
 
 /** Exact cosine search over an in-memory list, with equality filters. */
@@ -91,6 +93,8 @@ export class FakeSearcher implements Searcher {
   >();
   /** Arguments of every `search` call. */
   readonly searches: Array<{ k: number; filters?: AttrFilter[] }> = [];
+  /** Thumbnails by record `thumb` name. */
+  readonly #thumbnails = new Map<string, Uint8Array>();
 
   constructor(
     encoder: FakeQueryEncoder,
@@ -105,7 +109,9 @@ export class FakeSearcher implements Searcher {
         weights: p.weights ?? { title: 0.6, image: 0.4 },
         eventTimeMs: 0,
         indexedAtMs: 0,
+        ...(p.thumbnail ? { thumb: `${p.id}.jpg` } : {}),
       };
+      if (p.thumbnail) this.#thumbnails.set(`${p.id}.jpg`, p.thumbnail);
       this.#items.set(p.id, {
         record,
         vector: p.vector ?? encoder.embed(p.title),
@@ -143,6 +149,12 @@ export class FakeSearcher implements Searcher {
 
   get(id: string): ProductRecord | undefined {
     return this.#items.get(id)?.record;
+  }
+
+  thumbnail(record: ProductRecord): Promise<Uint8Array | undefined> {
+    return Promise.resolve(
+      record.thumb ? this.#thumbnails.get(record.thumb) : undefined,
+    );
   }
 }
 

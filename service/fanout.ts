@@ -55,7 +55,12 @@ export async function startFanout(options: FanoutOptions): Promise<Fanout> {
     port: options.port ?? 8090,
     signal: abort.signal,
     onListen: (addr) => listening.resolve(addr),
-  }, (req) => route(new URL(req.url), ask));
+  }, (req) => {
+    const url = new URL(req.url);
+    return /^\/products\/[^/]+\/image$/.test(url.pathname)
+      ? image(options, url.pathname)
+      : route(url, ask);
+  });
   const addr = await listening.promise;
   const stop = async () => {
     abort.abort();
@@ -96,11 +101,52 @@ async function route(
     {
       error: {
         code: "not_found",
-        message: "Fan-out serves /search, /products/:id and /readyz",
+        message:
+          "Fan-out serves /search, /products/:id, /products/:id/image and /readyz",
       },
     },
     { status: 404 },
   );
+}
+
+/** A product's thumbnail from the shard that holds the product (hits link to it). */
+async function image(options: FanoutOptions, path: string): Promise<Response> {
+  const answers = await Promise.all(options.shards.map(async (base) => {
+    const deadline = AbortSignal.timeout(options.timeoutMs ?? 2000);
+    try {
+      const res = await fetch(`${base.replace(/\/+$/, "")}${path}`, {
+        signal: deadline,
+      });
+      return { res, bytes: await res.arrayBuffer() };
+    } catch (err) {
+      options.log.warn("fanout_shard_failed", {
+        shard: base,
+        path,
+        error: err,
+      });
+      return null;
+    }
+  }));
+  const found = answers.find((a) => a?.res.status === 200);
+  if (found) {
+    const headers = new Headers();
+    for (const name of ["content-type", "etag", "cache-control"]) {
+      const value = found.res.headers.get(name);
+      if (value !== null) headers.set(name, value);
+    }
+    return new Response(found.bytes, { headers });
+  }
+  const other = answers.find((a) => a !== null && a.res.status !== 404) ??
+    answers.find((a) => a !== null);
+  if (!other) {
+    return Response.json({
+      error: { code: "shard_unavailable", message: "No shard answered" },
+    }, { status: 503 });
+  }
+  return new Response(other.bytes, {
+    status: other.res.status,
+    headers: { "content-type": "application/json" },
+  });
 }
 
 /** The best `k` hits of all shards, each product once. */

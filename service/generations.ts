@@ -12,7 +12,8 @@ import { IndexError } from "../errors.ts";
 import type { IndexHolder, IndexLease, VectorIndex } from "../index/mod.ts";
 import type { Logger } from "../log.ts";
 import type { EncodedQuery, QueryEncoder, Searcher } from "../serve/mod.ts";
-import type { AttrFilter, SearchHit } from "../types.ts";
+import type { AttrFilter, ProductRecord, SearchHit } from "../types.ts";
+import type { ThumbnailStore } from "./thumbnails.ts";
 
 /** A model bundle with its encoders. */
 export interface Generation {
@@ -111,8 +112,11 @@ export class Generations implements AsyncDisposable {
     };
   }
 
-  /** A searcher over the live index that sends each vector to its own model's index. */
-  searcher(ready: () => boolean): Searcher {
+  /**
+   * A searcher over the live index that sends each vector to its own model's index;
+   * with `thumbnails`, it serves the thumbnails records name.
+   */
+  searcher(ready: () => boolean, thumbnails?: ThumbnailStore): Searcher {
     const holder = this.#holder;
     return {
       get ready() {
@@ -123,6 +127,14 @@ export class Generations implements AsyncDisposable {
       get: (id) => holder.get(id),
       // Lexical hits do not depend on the model: the live index answers them.
       searchLexical: (text, options) => holder.searchLexical(text, options),
+      ...(thumbnails
+        ? {
+          thumbnail: (record: ProductRecord) =>
+            record.thumb
+              ? thumbnails.get(record.thumb)
+              : Promise.resolve(undefined),
+        }
+        : {}),
     };
   }
 

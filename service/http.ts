@@ -9,9 +9,17 @@ import type { Metrics } from "../metrics.ts";
 import type { KafkaSource, SourceStatus } from "../ingest/mod.ts";
 import type { IndexHolder } from "../index/mod.ts";
 import type { Checkpointer } from "../pipeline/mod.ts";
-import { createApp, HttpError, type Searcher } from "../serve/mod.ts";
+import {
+  createApp,
+  DEFAULT_TUNING,
+  HttpError,
+  LatencyWindow,
+  type Searcher,
+} from "../serve/mod.ts";
+import { startStatsLog } from "./stats_log.ts";
 import type { Generations } from "./generations.ts";
 import type { Swaps } from "./swaps.ts";
+import { serviceThumbnails } from "./thumbnails.ts";
 import { appliedLag, type Readiness } from "./lag.ts";
 import type { PartitionOffsets } from "../pipeline/mod.ts";
 
@@ -39,7 +47,9 @@ export async function startHttp(
   const { config, log, metrics } = deps;
   const searcher = createSearcher(deps);
   registerGauges(deps);
+  const searchLatency = new LatencyWindow(DEFAULT_TUNING.latencyWindow);
   const app = createApp({
+    searchLatency,
     searcher,
     encoder: deps.generations.queryEncoder(),
     stats: () => collectStats(deps, searcher),
@@ -60,12 +70,28 @@ export async function startHttp(
     onListen: (addr) => listening.resolve(addr),
   }, app.fetch);
   const addr = await listening.promise;
+  const statsLog = startStatsLog({
+    intervalMs: config.http.statsLogMs,
+    log,
+    figures: () => {
+      const s = collectStats(deps, searcher);
+      const consumer = s.consumer as { lag: number };
+      return {
+        indexed: s.indexed as number,
+        consumed: s.consumed as number,
+        lag: consumer.lag,
+        lastEventAgeMs: s.lastEventAgeMs as number | null,
+      };
+    },
+    latency: () => searchLatency.summary(),
+  });
   const host = addr.hostname.includes(":")
     ? `[${addr.hostname}]`
     : addr.hostname;
   return {
     url: `http://${host}:${addr.port}`,
     stop: async () => {
+      statsLog.stop();
       abort.abort();
       await server.finished;
     },
@@ -78,7 +104,10 @@ export async function startHttp(
  */
 function createSearcher(deps: HttpDeps): Searcher {
   const { holder } = deps;
-  return deps.generations.searcher(() => holder.ready && deps.readiness.ready);
+  return deps.generations.searcher(
+    () => holder.ready && deps.readiness.ready,
+    serviceThumbnails(deps.config),
+  );
 }
 
 const NO_SOURCE: SourceStatus = {

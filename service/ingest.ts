@@ -10,7 +10,7 @@ import {
   type ImageWorkers,
   loadImage,
 } from "../encode/mod.ts";
-import type { IndexHolder } from "../index/mod.ts";
+import type { IndexHolder, VectorIndex } from "../index/mod.ts";
 import {
   createKafkaDeadLetterSink,
   createKafkaSource,
@@ -35,6 +35,7 @@ import { type IngestGate, pollUntil } from "./ingest_gate.ts";
 import { type CoveredOffsets, partitionOf } from "./partitions.ts";
 import { imageOptions } from "./reindex.ts";
 import type { Swaps } from "./swaps.ts";
+import { serviceThumbnails } from "./thumbnails.ts";
 
 /** What {@linkcode startIngest} wires together. */
 export interface IngestDeps {
@@ -113,14 +114,16 @@ function run(
 ): Ingest {
   const { config, log, metrics, holder, generations, checkpointer } = deps;
   const stopSource = new AbortController();
+  const thumbs = serviceThumbnails(config);
   const done = runPipeline({
     source: stoppable(deps.gate.wrap(source), stopSource.signal),
     parse: (m) => parseEvent(m),
-    loadImage: (ref) => {
+    loadImage: async (ref) => {
       const spec = generations.active.bundle.manifest.image;
-      return workers
-        ? workers.load(ref, spec, imageOptions(config))
-        : loadImage(ref, spec, imageOptions(config));
+      const result = workers
+        ? await workers.load(ref, spec, imageOptions(config))
+        : await loadImage(ref, spec, imageOptions(config));
+      return await thumbs.keep(result, log);
     },
     // The gate guarantees no batch is in flight when the generation changes.
     encode: (batch) =>
@@ -152,6 +155,10 @@ function run(
     checkMs: config.compaction.checkMs,
     minStaleRows: config.compaction.minStaleRows,
   }, timers.signal);
+  const sweeper = thumbs.runSweeper({
+    referenced: () => thumbsOf(holder.current),
+    log,
+  }, timers.signal);
   let stopping: Promise<PipelineSummary | null> | undefined;
   const stop = () =>
     stopping ??= (async () => {
@@ -160,6 +167,7 @@ function run(
       timers.abort();
       await checkpointTimer;
       await compactTimer;
+      await sweeper;
       return summary;
     })();
   return {
@@ -171,6 +179,17 @@ function run(
       await owned.disposeAsync();
     },
   };
+}
+
+/** The thumbnail names the records of `index` hold (null without an index). */
+function thumbsOf(index: VectorIndex | null): Set<string> | null {
+  if (index === null) return null;
+  const names = new Set<string>();
+  for (const id of index.ids()) {
+    const thumb = index.get(id)?.thumb;
+    if (thumb) names.add(thumb);
+  }
+  return names;
 }
 
 /**

@@ -11,9 +11,15 @@ export { type Fanout, type FanoutOptions, startFanout } from "./fanout.ts";
 export type { AutoCompactOptions, ReindexState, Swaps } from "./swaps.ts";
 export type { ReindexResult } from "./reindex.ts";
 export type { Generation, Generations } from "./generations.ts";
+export type { ThumbnailStore } from "./thumbnails.ts";
 // Types from other modules that the contracts above mention
 export type { Logger } from "../log.ts";
 export type { Metrics } from "../metrics.ts";
 export type { IndexHolder } from "../index/mod.ts";
-export type { EncoderDevice, Encoders, ModelBundle } from "../encode/mod.ts";
-export type { PipelineSummary } from "../pipeline/mod.ts";
+export type {
+  EncoderDevice,
+  Encoders,
+  ImageResult,
+  ModelBundle,
+} from "../encode/mod.ts";
+export type { ImageOutcome, PipelineSummary } from "../pipeline/mod.ts";

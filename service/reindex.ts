@@ -6,8 +6,14 @@
  * live pipeline then resumes where it was, writing with the new model.
  * @module
  */
+import { serviceThumbnails } from "./thumbnails.ts";
 import type { Config } from "../config.ts";
-import { createEncoders, loadBundle, loadImage } from "../encode/mod.ts";
+import {
+  createEncoders,
+  DEFAULT_THUMBNAIL,
+  loadBundle,
+  loadImage,
+} from "../encode/mod.ts";
 import { createUsearchIndex, type VectorIndex } from "../index/mod.ts";
 import { createKafkaSource, parseEvent } from "../ingest/mod.ts";
 import type { Logger } from "../log.ts";
@@ -183,10 +189,12 @@ function runShadowPipeline(
   const { config } = deps;
   const spec = generation.bundle.manifest.image;
   const log = deps.log.child({ stage: "reindex", component: "pipeline" });
+  const thumbs = serviceThumbnails(config);
   return runPipeline({
     source: replay.messages(),
     parse: (m) => parseEvent(m),
-    loadImage: (ref) => loadImage(ref, spec, imageOptions(config)),
+    loadImage: async (ref) =>
+      await thumbs.keep(await loadImage(ref, spec, imageOptions(config)), log),
     encode: (batch) => generation.encoders.product.encode([...batch], {}),
     index: () => index,
     // The live pipeline already dead-lettered these; the replay only skips them.
@@ -210,5 +218,6 @@ export function imageOptions(config: Config) {
     maxPixels: config.images.maxPixels,
     allowPrivateNetwork: config.images.allowPrivateNetwork,
     baseDir: config.images.baseDir,
+    thumbnail: DEFAULT_THUMBNAIL,
   };
 }

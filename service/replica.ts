@@ -6,6 +6,7 @@
  * switches index and query encoder together. Not ready until a snapshot is loaded.
  * @module
  */
+import { thumbnailDir, ThumbnailStore } from "./thumbnails.ts";
 import {
   createEncoders,
   type EncoderDevice,
@@ -116,7 +117,10 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     log.warn("replica_reload_failed", { error: err })
   );
   const app = createApp({
-    searcher: generations.searcher(() => holder.ready),
+    searcher: generations.searcher(
+      () => holder.ready,
+      new ThumbnailStore(thumbnailDir(options.snapshotsDir)),
+    ),
     encoder: generations.queryEncoder(),
     stats: () => ({
       role: "replica",

@@ -1,6 +1,7 @@
 /** The README stays in step with the code: every option and every task is documented. */
 import assert from "node:assert/strict";
 import { ENV_VARS } from "../config.ts";
+import { existsSync } from "node:fs";
 
 const readme = await Deno.readTextFile(
   new URL("../README.md", import.meta.url),
@@ -35,4 +36,31 @@ Deno.test("README opens with the run and test commands", () => {
   const firstBlock = readme.split("```sh")[1]?.split("```")[0] ?? "";
   assert.match(firstBlock, /npx --yes deno@2\.9\.6 task ingest/);
   assert.match(firstBlock, /npx --yes deno@2\.9\.6 task test/);
+});
+
+Deno.test("README tells a newcomer how long the first start takes, to wait for /readyz, and what a response holds", () => {
+  assert.match(readme, /first start takes/i);
+  const wait = readme.indexOf("/readyz");
+  const produce = readme.indexOf("task produce samples/products.jsonl");
+  assert.ok(wait > 0 && wait < produce, "wait for /readyz before producing");
+  for (const field of ["took_ms", "`index`", "model_version", "notice"]) {
+    assert.ok(readme.includes(field), `README documents ${field}`);
+  }
+  assert.match(readme, /wrk/);
+  assert.match(readme, /docs\/search-page\.png/);
+});
+
+Deno.test({
+  name: "no tracked file is matched by .gitignore",
+  ignore: !existsSync(new URL("../.git", import.meta.url)),
+  async fn() {
+    const out = await new Deno.Command("git", {
+      args: ["ls-files", "--cached", "--ignored", "--exclude-standard"],
+      cwd: new URL("..", import.meta.url),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    assert.equal(new TextDecoder().decode(out.stdout), "");
+  },
 });

@@ -11,6 +11,7 @@ import { decodeImage, type ImageSpec } from "../encode/mod.ts";
 import {
   addBackbone,
   type KerasModel,
+  layerChannels,
   loadMobileNetV2,
 } from "../model/backbone.ts";
 import { FLOAT, GraphBuilder } from "../model/_onnx_graph.ts";
@@ -75,6 +76,7 @@ export function truncatedGraph(
   const { features, channels } = addBackbone(g, model, pixels, {
     source: SOURCE,
     layer,
+    channels: layerChannels(layer),
   });
   g.node("Identity", [features], { out: "f" });
   g.output("f", FLOAT, ["N", channels]);
@@ -103,6 +105,7 @@ export function multiGraph(
   const { features, channels } = addBackbone(g, model, pixels, {
     source: SOURCE,
     layer: last,
+    channels: layerChannels(last),
   });
   g.node("Identity", [features], { out: `f_${last}` });
   g.output(`f_${last}`, FLOAT, ["N", channels]);

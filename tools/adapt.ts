@@ -5,7 +5,7 @@
  * its shadow reindex (zero failed queries). See docs/MODEL.md, "Adapting to a catalogue".
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCli, usageError } from "./_cli.ts";
 import { join } from "node:path";
 import { loadBundle, loadImageBytes } from "../encode/mod.ts";
 import { parseEvent, readTopicToEnd } from "../ingest/mod.ts";
@@ -44,17 +44,8 @@ Swap:
 const encoder = new TextEncoder();
 const err = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
 
-function parse() {
-  try {
-    return parseOptions();
-  } catch (e) {
-    // parseArgs rejects unknown options and missing values with a TypeError.
-    usageError(`Cannot adapt: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
 function parseOptions() {
-  const { values } = parseArgs({
+  const { values } = parseCli(USAGE, {
     args: Deno.args,
     options: {
       topic: { type: "string" },
@@ -75,18 +66,12 @@ function parseOptions() {
       "feature-cache": { type: "string", default: "data/feature-cache" },
       apply: { type: "string" },
       token: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
     },
   });
   return values;
 }
 
 type Args = ReturnType<typeof parseOptions>;
-
-function usageError(message: string): never {
-  err(`${message} (see deno task adapt --help)\n`);
-  Deno.exit(2);
-}
 
 function positiveInt(name: string, value: string): number {
   const n = Number(value);
@@ -189,11 +174,7 @@ function progress(p: AdaptProgress): void {
 }
 
 async function main(): Promise<number> {
-  const args = parse();
-  if (args.help) {
-    Deno.stdout.writeSync(encoder.encode(USAGE + "\n"));
-    return 0;
-  }
+  const args = parseOptions();
   if ((args.topic === undefined) === (args.products === undefined)) {
     usageError("Cannot adapt: give exactly one of --topic and --products");
   }

@@ -78,7 +78,7 @@ Deno.test("deno task adapt --help prints usage; bad options get one line and exi
     assert.equal(lines.length, 1, r.stderr);
     assert.match(
       lines[0] ?? "",
-      /^Cannot adapt: .*\(see deno task adapt --help\)$/,
+      /^Error: .*\(see --help\)$/,
     );
   }
 });

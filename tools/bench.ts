@@ -1,11 +1,12 @@
 /**
- * `deno task bench [--quick | --tiny | --soak] [--only STAGE,…] [--out DIR] [--no-docs]`
+ * `deno task bench [--quick | --tiny | --soak] [--only STAGE,…] [--out DIR] [--docs]`
  *
  * Benchmarks the running system against its limits and peers in one run (issue 6): the
  * encoder and decode alone (limits), encoder devices, the whole ingest pipeline on a real
  * broker (throughput, freshness, memory), index quality and peers, and /search over HTTP
  * with wrk. Prints a progress line per stage, writes `<out>/<date>.json` and `.md`, and
- * regenerates the tables of docs/BENCHMARKS.md unless `--no-docs`.
+ * with `--docs` also regenerates the tables of docs/BENCHMARKS.md (a tracked file, so
+ * never by default).
  * Uses KAFKA_BROKERS when set, else starts an embedded broker on a free port.
  * @module
  */
@@ -32,7 +33,8 @@ import { runPipelineAb } from "../bench/pipeline_ab.ts";
 import { buildUsearch, dataset, runIndexStage } from "../bench/index_stage.ts";
 import { runSearchSize, type SearchRow } from "../bench/search_stage.ts";
 import { wrkAvailable } from "../bench/_wrk.ts";
-import { type BenchOptions, parseArgs } from "../bench/options.ts";
+import { BENCH_USAGE, type BenchOptions, parseArgs } from "../bench/options.ts";
+import { cliArgs, UsageError } from "./_cli.ts";
 import {
   type BenchResults,
   renderReport,
@@ -242,7 +244,14 @@ async function searchStage(
 }
 
 if (import.meta.main) {
-  const options = parseArgs(Deno.args);
+  const options = cliArgs(BENCH_USAGE, () => {
+    try {
+      return parseArgs(Deno.args);
+    } catch (err: unknown) {
+      if (err instanceof RangeError) throw new UsageError(err.message);
+      throw err;
+    }
+  });
   const results = await run(options);
   await Deno.mkdir(options.outDir, { recursive: true });
   const stamp = results.startedAt.replace(/[:.]/g, "-");

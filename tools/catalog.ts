@@ -10,7 +10,7 @@
  * Prints one JSON summary line on stdout, progress on stderr.
  */
 
-import { parseArgs } from "node:util";
+import { parseCli, usageError } from "./_cli.ts";
 import process from "node:process";
 import {
   type Catalog,
@@ -27,8 +27,13 @@ interface Args {
   demo: boolean;
 }
 
+const USAGE =
+  `Usage: deno task catalog --products N --seed S --out DIR [--image-prefix P]
+       deno task catalog --demo --out samples
+Generates a synthetic catalogue (products.jsonl, images/, splits.json, queries).`;
+
 function parse(): Args {
-  const { values } = parseArgs({
+  const { values } = parseCli(USAGE, {
     args: Deno.args,
     options: {
       products: { type: "string" },
@@ -52,7 +57,7 @@ function parse(): Args {
   }
   if (!values.out) problems.push("--out DIR is required");
   if (problems.length > 0) {
-    throw new TypeError(`Cannot generate catalogue: ${problems.join("; ")}`);
+    usageError(`Cannot generate catalogue: ${problems.join("; ")}`);
   }
   return {
     products,

@@ -3,7 +3,7 @@
  * prepared query set or on a real-photo dataset folder. See USAGE and docs/EVAL.md.
  */
 
-import { parseArgs } from "node:util";
+import { parseCli, usageError } from "./_cli.ts";
 import process from "node:process";
 import { dirname, join } from "node:path";
 import type { EncoderDevice } from "../encode/mod.ts";
@@ -62,50 +62,30 @@ Common options:
 See docs/EVAL.md.
 `;
 
-/** A usage error: one line on stderr and exit status 2. */
-function usageError(message: string): never {
-  process.stderr.write(
-    `deno task eval: ${message} (see deno task eval --help)\n`,
-  );
-  Deno.exit(2);
-}
-
-function parse() {
-  try {
-    return parseArgs({
-      args: Deno.args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: "boolean", short: "h" },
-        dataset: { type: "string" },
-        seed: { type: "string", default: "1" },
-        holdout: { type: "string", default: "0" },
-        "same-title": { type: "boolean", default: false },
-        "no-images": { type: "boolean", default: false },
-        workdir: { type: "string" },
-        products: { type: "string" },
-        queries: { type: "string" },
-        model: { type: "string", default: "model/default" },
-        split: { type: "string" },
-        splits: { type: "string" },
-        "image-base": { type: "string" },
-        json: { type: "string" },
-        device: { type: "string", default: "auto" },
-        compare: { type: "string", multiple: true, default: [] },
-        meta: { type: "string" },
-      },
-    }).values;
-  } catch (err: unknown) {
-    usageError((err as Error).message.split("\n")[0] ?? String(err));
-  }
-}
-
-const values = parse();
-if (values.help) {
-  process.stdout.write(USAGE);
-  Deno.exit(0);
-}
+const { values } = parseCli(USAGE, {
+  args: Deno.args,
+  strict: true,
+  allowPositionals: false,
+  options: {
+    help: { type: "boolean", short: "h" },
+    dataset: { type: "string" },
+    seed: { type: "string", default: "1" },
+    holdout: { type: "string", default: "0" },
+    "same-title": { type: "boolean", default: false },
+    "no-images": { type: "boolean", default: false },
+    workdir: { type: "string" },
+    products: { type: "string" },
+    queries: { type: "string" },
+    model: { type: "string", default: "model/default" },
+    split: { type: "string" },
+    splits: { type: "string" },
+    "image-base": { type: "string" },
+    json: { type: "string" },
+    device: { type: "string", default: "auto" },
+    compare: { type: "string", multiple: true, default: [] },
+    meta: { type: "string" },
+  },
+});
 const DEVICES = ["auto", "wasm", "native", "webgpu"];
 if (!DEVICES.includes(values.device)) {
   usageError(

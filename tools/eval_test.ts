@@ -43,7 +43,7 @@ Deno.test("deno task eval rejects unknown options and bad values with one line a
     const r = await task(args);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
-    assert.match(r.stderr, /^deno task eval: .*\(see deno task eval --help\)/);
+    assert.match(r.stderr, /^Error: .*\(see --help\)/);
   }
 });
 

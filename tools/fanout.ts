@@ -5,15 +5,17 @@
  * and /readyz are answered from the shards too. Stops on SIGINT/SIGTERM.
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCli, usageError } from "./_cli.ts";
 import { createJsonLogger } from "../log.ts";
-import { startFanout } from "../service/mod.ts";
+// Not service/mod.ts: that loads the whole service, whose image codec needs
+// --allow-ffi as soon as it is imported; the router needs only HTTP.
+import { startFanout } from "../service/fanout.ts";
 
 const USAGE =
   "Usage: deno task fanout --shard http://host:8080 --shard http://host2:8080 [--port 8090] [--host 127.0.0.1] [--timeout-ms 2000]";
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCli(USAGE, {
     args: Deno.args,
     options: {
       shard: { type: "string", multiple: true, default: [] },
@@ -26,12 +28,12 @@ async function main(): Promise<number> {
   const log = createJsonLogger();
   const port = Number(values.port);
   const timeoutMs = Number(values["timeout-ms"]);
-  if (
-    values.help || values.shard.length === 0 || !Number.isInteger(port) ||
-    port < 0 || port > 65535 || !(timeoutMs > 0)
-  ) {
-    log.error("usage", { usage: USAGE });
-    return values.help ? 0 : 2;
+  if (values.shard.length === 0) usageError("Give at least one --shard URL");
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    usageError(`--port must be an integer in 0..65535: got "${values.port}"`);
+  }
+  if (!(timeoutMs > 0)) {
+    usageError(`--timeout-ms must be above 0: got "${values["timeout-ms"]}"`);
   }
   const fanout = await startFanout({
     shards: values.shard,

@@ -7,7 +7,7 @@
  * Uses `KAFKA_BROKERS`, or starts an embedded broker on a free port.
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCli } from "./_cli.ts";
 import { routeProcessWarnings, startEmbeddedBroker } from "../ingest/mod.ts";
 import { createJsonLogger } from "../log.ts";
 import {
@@ -27,7 +27,7 @@ function say(line: string): void {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCli(USAGE, {
     args: Deno.args,
     options: {
       trials: { type: "string" },

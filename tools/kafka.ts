@@ -5,14 +5,14 @@
  * may write only under `.kafka/`). The broker's own log goes to `<data dir>/broker.log`.
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCli } from "./_cli.ts";
 import { routeProcessWarnings, startEmbeddedBroker } from "../ingest/mod.ts";
 import { createJsonLogger } from "../log.ts";
 
 const USAGE = "Usage: deno task kafka [--port 9092] [--data-dir DIR]";
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCli(USAGE, {
     args: Deno.args,
     options: {
       port: { type: "string", default: "9092" },

@@ -7,7 +7,7 @@
  * compacted with `--partitions` (default 2).
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCli } from "./_cli.ts";
 import {
   createKafkaPublisher,
   ensureTopic,
@@ -182,7 +182,7 @@ async function* fileMessages(path: string): AsyncGenerator<Outgoing> {
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCli(USAGE, {
     args: Deno.args,
     allowPositionals: true,
     options: {
@@ -221,6 +221,7 @@ async function main(): Promise<number> {
       value: null,
       line: 0,
     }));
+    if (!(await anyReachable(brokers))) return await noBroker(brokers);
     const n = await publish(deletes, common);
     return await say(Deno.stdout, `Sent ${n} deletes to "${values.topic}"`, 0);
   }
@@ -247,6 +248,9 @@ async function produceFile(
       1,
     );
   }
+  if (!(await anyReachable(common.brokers))) {
+    return await noBroker(common.brokers);
+  }
   const started = performance.now();
   let last = 0;
   const n = await publish(fileMessages(path), {
@@ -266,6 +270,46 @@ async function produceFile(
     } s (${Math.round(n / secs)}/s)`,
     0,
   );
+}
+
+/** The one line said when no broker answers, with what to do. */
+async function noBroker(brokers: readonly string[]): Promise<number> {
+  return await say(
+    Deno.stderr,
+    `Error: Cannot reach Kafka at ${
+      brokers.join(",")
+    }: nothing listens there. Start the service first (deno task ingest runs the embedded broker; wait until curl localhost:8080/readyz says ready), or pass --brokers / KAFKA_BROKERS`,
+    1,
+  );
+}
+
+/** True when a TCP connection to at least one broker opens within 3 s. */
+async function anyReachable(brokers: readonly string[]): Promise<boolean> {
+  for (const broker of brokers) {
+    const colon = broker.lastIndexOf(":");
+    const hostname = broker.slice(0, colon).replace(/^\[|\]$/g, "");
+    const port = Number(broker.slice(colon + 1));
+    if (colon < 0 || !Number.isInteger(port)) continue;
+    const connecting = Deno.connect({ hostname, port });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), 3000);
+    });
+    try {
+      const conn = await Promise.race([connecting, timeout]);
+      if (conn !== null) {
+        conn.close();
+        return true;
+      }
+      // A late connection is closed when it opens.
+      connecting.then((c) => c.close(), () => {});
+    } catch {
+      // refused or unresolvable: try the next broker
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  return false;
 }
 
 async function say(

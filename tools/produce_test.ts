@@ -126,3 +126,20 @@ Deno.test("publish() and the CLI's --delete reach the topic keyed by id", async 
   );
   assert.deepEqual(tombstones.sort(), ["p3", "p4"]);
 });
+
+Deno.test("deno task produce with no broker up says in one line to start the service first", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", "produce", "samples/products.jsonl"],
+    cwd: new URL("..", import.meta.url),
+    env: { KAFKA_BROKERS: "127.0.0.1:1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 1);
+  const lines = dec.decode(out.stderr).trim().split("\n");
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(lines[0] ?? "", /^Error: Cannot reach Kafka at 127\.0\.0\.1:1/);
+  assert.match(lines[0] ?? "", /deno task ingest/);
+  assert.equal(dec.decode(out.stdout), "");
+});

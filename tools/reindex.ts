@@ -7,7 +7,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCli } from "./_cli.ts";
 
 const USAGE =
   "Usage: deno task reindex --model DIR [--url http://127.0.0.1:8080] [--token T] [--timeout-s 1800]";
@@ -19,7 +19,7 @@ function say(line: string): void {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCli(USAGE, {
     args: Deno.args,
     options: {
       model: { type: "string" },

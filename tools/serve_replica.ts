@@ -6,7 +6,7 @@
  * /admin. Stops on SIGINT/SIGTERM.
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCli, usageError } from "./_cli.ts";
 import type { EncoderDevice } from "../encode/mod.ts";
 import { createJsonLogger } from "../log.ts";
 import { startReplica } from "../service/mod.ts";
@@ -16,7 +16,7 @@ const USAGE =
 const DEVICES = ["auto", "webgpu", "native", "wasm"];
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCli(USAGE, {
     args: Deno.args,
     options: {
       snapshots: { type: "string" },
@@ -31,13 +31,17 @@ async function main(): Promise<number> {
   const log = createJsonLogger();
   const port = Number(values.port);
   const pollMs = Number(values["poll-ms"]);
-  if (
-    values.help || !values.snapshots || !Number.isInteger(port) ||
-    port < 0 || port > 65535 || !(pollMs >= 10) ||
-    !DEVICES.includes(values.device)
-  ) {
-    log.error("usage", { usage: USAGE });
-    return values.help ? 0 : 2;
+  if (!values.snapshots) usageError("--snapshots DIR is required");
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    usageError(`--port must be an integer in 0..65535: got "${values.port}"`);
+  }
+  if (!(pollMs >= 10)) {
+    usageError(`--poll-ms must be at least 10: got "${values["poll-ms"]}"`);
+  }
+  if (!DEVICES.includes(values.device)) {
+    usageError(
+      `--device must be one of ${DEVICES.join(", ")}: got "${values.device}"`,
+    );
   }
   const replica = await startReplica({
     snapshotsDir: values.snapshots,

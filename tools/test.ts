@@ -1,16 +1,27 @@
 /**
  * `deno task test [deno test args…]`: starts one embedded Kafka broker on a free port
  * (unless `KAFKA_BROKERS` is set), runs `deno test -A --parallel` with `KAFKA_BROKERS`
- * pointing at it, stops the broker, and ends with a line `N passed, N failed`.
+ * pointing at it, stops the broker, and ends with a line `N passed, N failed`. When
+ * there is no Chromium, a line before it says that the browser test did not run and why.
  * Exit code: deno test's (non-zero also when its summary cannot be parsed).
  * @module
  */
 import { routeProcessWarnings, startEmbeddedBroker } from "../ingest/mod.ts";
 import { createJsonLogger } from "../log.ts";
+import { findChromium } from "../tests/_chromium.ts";
 
 const encoder = new TextEncoder();
 
+const USAGE =
+  `Usage: deno task test [deno test arguments…, e.g. path/to/x_test.ts --filter NAME]
+Runs the tests (deno test -A --parallel) against one embedded Kafka broker it starts
+(or KAFKA_BROKERS when set) and ends with a line "N passed, N failed".`;
+
 async function main(): Promise<number> {
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    await write(Deno.stdout, `${USAGE}\n`);
+    return 0;
+  }
   const log = createJsonLogger({ level: "warn" }).child({ stage: "test" });
   routeProcessWarnings(log);
   // Ctrl-C reaches deno test too (same process group); we wait for it and clean up.
@@ -55,6 +66,15 @@ async function runTests(brokers: string): Promise<number> {
       "Cannot find deno test's summary line (ok | N passed | N failed)\n",
     );
     return status.code === 0 ? 1 : status.code;
+  }
+  const chromium = findChromium();
+  const browserTestAsked = Deno.args.every((a) => a.startsWith("-")) ||
+    Deno.args.some((a) => a.includes("browser"));
+  if ("missing" in chromium && browserTestAsked) {
+    await write(
+      Deno.stdout,
+      `browser test did not run: ${chromium.missing}\n`,
+    );
   }
   await write(
     Deno.stdout,

@@ -9,7 +9,7 @@
  * Progress goes to stderr; the final report is one JSON line on stdout.
  */
 
-import { parseArgs } from "node:util";
+import { parseCli } from "./_cli.ts";
 import { join } from "node:path";
 import {
   catalogVocabulary,
@@ -29,8 +29,13 @@ import {
 const encoder = new TextEncoder();
 const write = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
 
+const USAGE =
+  `Usage: deno task train [--products N] [--seed S] [--steps K] [--batch B] [--out DIR]
+  [--catalog DIR] [--version V] [--no-keywords]
+Trains the default MAKE bundle and exports it to --out (default model/default).`;
+
 function parse() {
-  const { values } = parseArgs({
+  const { values } = parseCli(USAGE, {
     args: Deno.args,
     options: {
       products: { type: "string", default: "8000" },
