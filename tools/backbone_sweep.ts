@@ -8,6 +8,7 @@
  * @module
  */
 
+import { usageError } from "./_cli.ts";
 import { readProducts } from "../model/train/data.ts";
 import { type KerasModel, loadMobileNetV2 } from "../model/backbone.ts";
 import {
@@ -92,7 +93,7 @@ function parseArgs(args: readonly string[]): Options | "help" {
     else if (arg === "--runs") o.runs = positiveInt(arg, value());
     else if (arg === "--out") o.out = value();
     else if (arg === "--speed-only") o.speedOnly = true;
-    else throw new RangeError(`Unknown option "${arg}": see --help`);
+    else throw new RangeError(`Unknown option "${arg}"`);
   }
   return o;
 }
@@ -322,8 +323,7 @@ if (import.meta.main) {
   try {
     parsed = parseArgs(Deno.args);
   } catch (err) {
-    log(err instanceof Error ? err.message : String(err));
-    Deno.exit(2);
+    usageError(err instanceof Error ? err.message : String(err));
   }
   if (parsed === "help") {
     out(HELP);

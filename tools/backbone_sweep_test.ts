@@ -25,12 +25,12 @@ Deno.test("deno task backbone-sweep --help exits 0 with the usage", async () => 
 Deno.test("deno task backbone-sweep rejects bad options with one line and exit 2", async () => {
   for (
     const [args, message] of [
-      [["--bogus"], 'Unknown option "--bogus": see --help'],
+      [["--bogus"], 'Error: Unknown option "--bogus" (see --help)'],
       [
         ["--sizes", "96,x"],
-        'Invalid value for --sizes: "x" (want a positive integer)',
+        'Error: Invalid value for --sizes: "x" (want a positive integer) (see --help)',
       ],
-      [["--out"], "Missing value for --out"],
+      [["--out"], "Error: Missing value for --out (see --help)"],
     ] as const
   ) {
     const { code, stderr } = await task(...args);
