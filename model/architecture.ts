@@ -89,8 +89,8 @@ export const DEFAULT_CONFIG: ModelConfig = {
   embedDim: 64,
   textHidden: 192,
   image: {
-    width: 160,
-    height: 160,
+    width: 128,
+    height: 128,
     // MobileNetV2's own input scaling: 0..1 → −1..1.
     mean: [0.5, 0.5, 0.5],
     std: [0.5, 0.5, 0.5],

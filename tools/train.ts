@@ -44,7 +44,7 @@ function parse() {
       batch: { type: "string", default: "256" },
       out: { type: "string", default: "model/default" },
       catalog: { type: "string" },
-      version: { type: "string", default: "2026.12.03-1" },
+      version: { type: "string", default: "2026.12.03-2" },
       "no-keywords": { type: "boolean", default: false },
       "image-size": { type: "string" },
       backbone: { type: "string" },
