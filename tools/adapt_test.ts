@@ -1,5 +1,27 @@
 import assert from "node:assert/strict";
 import { loadBundle } from "../encode/mod.ts";
+import {
+  DEFAULT_CONFIG,
+  initParams,
+  TINY_KEYWORDS,
+  tinyConfig,
+  writeBundle,
+} from "../model/mod.ts";
+
+/**
+ * A bundle of the default's front end (the pretrained backbone at the shipped image
+ * size) with small, randomly initialised towers: everything adapt must learn, it
+ * learns from the catalogue.
+ */
+async function untrainedBackboneBundle(dir: string): Promise<void> {
+  const config = { ...tinyConfig(16), image: DEFAULT_CONFIG.image };
+  await writeBundle(dir, initParams(config, 5), {
+    name: "make-untrained",
+    version: "untrained-5",
+    keywords: TINY_KEYWORDS,
+    alpha: 0,
+  });
+}
 
 async function adaptTask(...args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -18,7 +40,10 @@ async function adaptTask(...args: string[]) {
 Deno.test("deno task adapt learns from the demo catalogue's titles and images, and caches features", async () => {
   const dir = `data/test-adapt-${crypto.randomUUID()}`;
   try {
+    await untrainedBackboneBundle(`${dir}/start`);
     const common = [
+      "--model",
+      `${dir}/start`,
       "--products",
       "samples/products.jsonl",
       "--image-base",
@@ -47,7 +72,7 @@ Deno.test("deno task adapt learns from the demo catalogue's titles and images, a
     );
     assert.match(first.stderr, /held-out pseudo-queries, recall@10 image only/);
     const bundle = await loadBundle(`${dir}/a`);
-    assert.match(bundle.manifest.version, /\+adapt\.\d{8}T\d{6}$/);
+    assert.match(bundle.manifest.version, /^untrained-5\+adapt\.\d{8}T\d{6}$/);
     // Adapting again reads every image's features from the cache.
     const second = await adaptTask(...common, "--out", `${dir}/b`);
     assert.equal(second.code, 0, second.stderr);
