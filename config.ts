@@ -29,6 +29,8 @@ export interface KafkaConfig {
   readonly heartbeatIntervalMs: number;
   /** Messages buffered between Kafka and the pipeline. @default 512 */
   readonly maxBufferedMessages: number;
+  /** How often the index is checked against the log (cluster, topic id, offsets), ms. @default 5000 */
+  readonly logCheckMs: number;
 }
 
 /** Image fetching and decoding. */
@@ -180,6 +182,11 @@ export const ENV_VARS: readonly EnvVar[] = [
     help: "Messages buffered before the pipeline",
   },
   {
+    name: "KAFKA_LOG_CHECK_MS",
+    default: "5000",
+    help: "How often the index is checked against the log (ms)",
+  },
+  {
     name: "IMAGE_MAX_BYTES",
     default: "10485760",
     help: "Largest image accepted (bytes)",
@@ -305,6 +312,7 @@ export function loadConfig(
       100_000,
     ),
     maxBufferedMessages: r.int("KAFKA_MAX_BUFFERED", 512, 1, 100_000),
+    logCheckMs: r.int("KAFKA_LOG_CHECK_MS", 5_000, 100, 3_600_000),
   };
   const images: ImageConfig = {
     maxBytes: r.int("IMAGE_MAX_BYTES", 10 * 1024 * 1024, 1024, 1024 ** 3),

@@ -72,6 +72,17 @@ export interface KafkaSourceOptions {
 export interface KafkaSource extends EventSource {
   /** Connection state, lag per partition, buffer fill. */
   status(): SourceStatus;
+  /**
+   * Reads the given assigned partitions again from the given offsets (a rebuild):
+   * their buffered messages, and any fetched before this call, are never handed out.
+   */
+  rewind(offsets: Readonly<Record<number, string>>): void;
+}
+
+/** A buffered message and its partition's rewind count when it was fetched. */
+interface Buffered {
+  readonly message: SourceMessage;
+  readonly epoch: number;
 }
 
 /**
@@ -86,7 +97,9 @@ export async function createKafkaSource(
 
 class KafkaSourceImpl implements KafkaSource {
   #consumer: Consumer;
-  #queue: BoundedQueue<SourceMessage>;
+  #queue: BoundedQueue<Buffered>;
+  /** Rewinds per partition; a message fetched before the latest one is dropped. */
+  readonly #epochs = new Map<number, number>();
   #tracker: PartitionTracker;
   #health: SourceHealth;
   #poller: LagPoller;
@@ -170,7 +183,8 @@ class KafkaSourceImpl implements KafkaSource {
     for (const m of batch.messages) {
       if (!p.isRunning() || p.isStale()) return;
       const message = toSourceMessage(batch.topic, batch.partition, m);
-      const pushed = await this.#queue.push(message, {
+      const epoch = this.#epochs.get(batch.partition) ?? 0;
+      const pushed = await this.#queue.push({ message, epoch }, {
         tickMs,
         onTick: () => p.heartbeat(),
       });
@@ -220,6 +234,19 @@ class KafkaSourceImpl implements KafkaSource {
     }
   }
 
+  rewind(offsets: Readonly<Record<number, string>>): void {
+    const partitions = new Set(Object.keys(offsets).map(Number));
+    for (const p of partitions) {
+      this.#epochs.set(p, (this.#epochs.get(p) ?? 0) + 1);
+      this.#tracker.rewind(p);
+    }
+    const dropped = this.#queue.purge((b) =>
+      partitions.has(b.message.partition)
+    );
+    this.#seek(offsets);
+    this.#log.info("kafka_rewound", { offsets, droppedBuffered: dropped });
+  }
+
   #fail(err: Error): void {
     this.#failure = new SourceError(
       `Kafka consumer for topic "${this.#options.topic}" stopped: ${err.message}`,
@@ -238,8 +265,11 @@ class KafkaSourceImpl implements KafkaSource {
     this.#iterating = true;
     try {
       for (;;) {
-        const message = await this.#queue.take();
-        if (message === undefined) break;
+        const item = await this.#queue.take();
+        if (item === undefined) break;
+        const { message, epoch } = item;
+        // Fetched before a rewind of its partition: it comes again from the new position.
+        if (epoch !== (this.#epochs.get(message.partition) ?? 0)) continue;
         this.#tracker.onDelivered(message.partition, message.offset);
         yield message;
       }

@@ -76,6 +76,15 @@ export class Checkpointer {
     if (this.#pending >= this.#options.everyEvents) await this.checkpoint();
   }
 
+  /**
+   * Forgets all progress (the index was replaced by an empty one that a rebuild fills
+   * from the log start); call only while no batch is in flight.
+   */
+  reset(): void {
+    this.#applied.clear();
+    this.#pending = 0;
+  }
+
   /** Events applied but not yet in a durable snapshot. */
   get pending(): number {
     return this.#pending;

@@ -30,6 +30,8 @@ export interface HttpDeps {
   readonly swaps: Swaps;
   /** Ready once loaded from a snapshot or caught up with the log. */
   readonly readiness: Readiness;
+  /** The Kafka log the index belongs to and its rebuilds, for /stats. */
+  logStats(): Record<string, unknown>;
 }
 
 /** Starts the server; `stop()` stops accepting and waits for it to finish. */
@@ -153,6 +155,7 @@ function collectStats(
       total: byLabel(metrics, "index_swaps_total", "reason"),
       reindex: swaps.reindexState,
     },
+    log: deps.logStats(),
   };
 }
 
