@@ -23,9 +23,12 @@ export interface KafkaConfig {
   readonly clientId: string;
   /** Partitions of the topic when this service creates it. @default 2 */
   readonly partitions: number;
-  /** Consumer session timeout. @default 30000 */
+  /**
+   * Consumer session timeout: how long a killed member holds its partitions (and a
+   * restart waits) before the group moves on; also the rebalance timeout. @default 10000
+   */
   readonly sessionTimeoutMs: number;
-  /** Consumer heartbeat interval; must be under a third of the session timeout. @default 3000 */
+  /** Consumer heartbeat interval; must be under a third of the session timeout. @default 1000 */
   readonly heartbeatIntervalMs: number;
   /** Messages buffered between Kafka and the pipeline. @default 512 */
   readonly maxBufferedMessages: number;
@@ -168,12 +171,12 @@ export const ENV_VARS: readonly EnvVar[] = [
   },
   {
     name: "KAFKA_SESSION_TIMEOUT_MS",
-    default: "30000",
+    default: "10000",
     help: "Consumer session timeout",
   },
   {
     name: "KAFKA_HEARTBEAT_INTERVAL_MS",
-    default: "3000",
+    default: "1000",
     help: "Heartbeat; < session/3",
   },
   {
@@ -304,10 +307,10 @@ export function loadConfig(
     groupId: r.str("KAFKA_GROUP", "product-indexer"),
     clientId: r.str("KAFKA_CLIENT_ID", "make-indexer"),
     partitions: r.int("KAFKA_PARTITIONS", 2, 1, 1024),
-    sessionTimeoutMs: r.int("KAFKA_SESSION_TIMEOUT_MS", 30_000, 6_000, 300_000),
+    sessionTimeoutMs: r.int("KAFKA_SESSION_TIMEOUT_MS", 10_000, 6_000, 300_000),
     heartbeatIntervalMs: r.int(
       "KAFKA_HEARTBEAT_INTERVAL_MS",
-      3_000,
+      1_000,
       100,
       100_000,
     ),

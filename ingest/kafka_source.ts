@@ -43,9 +43,13 @@ export interface KafkaSourceOptions {
   readonly log: Logger;
   /** Messages buffered between Kafka and the iterator. @default 512 */
   readonly maxBufferedMessages?: number;
-  /** Consumer session timeout. @default 30000 */
+  /**
+   * Consumer session timeout, also used as the rebalance timeout: a member killed
+   * mid-rebalance holds the group up for this long, not kafkajs' default 60 s.
+   * @default 10000
+   */
   readonly sessionTimeoutMs?: number;
-  /** Must be under a third of the session timeout. @default 3000 */
+  /** Must be under a third of the session timeout. @default 1000 */
   readonly heartbeatIntervalMs?: number;
   /** A new group starts at the earliest offset. @default true */
   readonly fromBeginning?: boolean;
@@ -122,8 +126,9 @@ class KafkaSourceImpl implements KafkaSource {
     });
     this.#consumer = kafka.consumer({
       groupId: options.groupId ?? "product-indexer",
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+      rebalanceTimeout: options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 1000,
       maxBytes: options.maxFetchBytes ?? 5 * 1024 * 1024,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
       maxWaitTimeInMs: 1000,
@@ -179,7 +184,7 @@ class KafkaSourceImpl implements KafkaSource {
   async #onBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
     this.#tracker.onHighWatermark(batch.partition, batch.highWatermark);
-    const tickMs = this.#options.heartbeatIntervalMs ?? 3000;
+    const tickMs = this.#options.heartbeatIntervalMs ?? 1000;
     for (const m of batch.messages) {
       if (!p.isRunning() || p.isStale()) return;
       const message = toSourceMessage(batch.topic, batch.partition, m);
