@@ -106,6 +106,8 @@ export interface HttpConfig {
   readonly port: number;
   /** Bearer token for /admin routes; they are off when empty. @default "" */
   readonly adminToken: string;
+  /** Searches running at once; more are answered 503 with Retry-After. @default 32 */
+  readonly maxSearchesInFlight: number;
 }
 
 /** The whole resolved configuration. */
@@ -287,6 +289,11 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: "HOST", default: "127.0.0.1", help: "HTTP listen address" },
   { name: "PORT", default: "8080", help: "HTTP port" },
   {
+    name: "SEARCH_MAX_IN_FLIGHT",
+    default: "32",
+    help: "Searches at once before 503 + Retry-After",
+  },
+  {
     name: "ADMIN_TOKEN",
     default: "(unset: admin off)",
     help: "Bearer token for /admin",
@@ -360,6 +367,7 @@ export function loadConfig(
     host: r.str("HOST", "127.0.0.1"),
     port: r.int("PORT", 8080, 0, 65535),
     adminToken: env["ADMIN_TOKEN"] ?? "",
+    maxSearchesInFlight: r.int("SEARCH_MAX_IN_FLIGHT", 32, 1, 100_000),
   };
   const config: Config = {
     kafka,

@@ -11,6 +11,7 @@ import { HttpError, quote } from "./http_error.ts";
 import { readJsonBody } from "./read_json_body.ts";
 import { requestMetrics } from "./request_metrics.ts";
 import { resolveLimits, resolveTuning } from "./resolve_options.ts";
+import { searchLimiter } from "./search_limiter.ts";
 import { parseSearchBody, parseSearchParams } from "./search_request.ts";
 import { notReady, SearchService } from "./search_service.ts";
 
@@ -41,6 +42,12 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestMetrics(options.metrics));
   mountProbes(app, options.searcher);
+  app.use(
+    "/search",
+    searchLimiter(options.metrics, {
+      maxInFlight: options.maxSearchesInFlight,
+    }),
+  );
   mountSearch(app, service, limits);
   mountProduct(app, options.searcher, limits);
   app.get(

@@ -189,4 +189,6 @@ export interface AppOptions {
   readonly admin?: AdminOptions;
   /** Monotonic clock in ms, for `took_ms` and latency. @default performance.now */
   readonly now?: () => number;
+  /** Searches running at once; more get 503 + Retry-After. @default 32 */
+  readonly maxSearchesInFlight?: number;
 }

@@ -47,6 +47,7 @@ export async function startHttp(
     stats: () => collectStats(deps, searcher),
     metrics,
     log: log.child({ stage: "serve" }),
+    maxSearchesInFlight: config.http.maxSearchesInFlight,
     ...(config.http.adminToken
       ? {
         admin: { token: config.http.adminToken, actions: adminActions(deps) },
