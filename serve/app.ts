@@ -41,7 +41,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   });
   const app = new Hono<AppEnv>();
   app.use(requestMetrics(options.metrics));
-  mountProbes(app, options.searcher);
+  mountProbes(app, options.searcher, options.degraded);
   app.use(
     "/search",
     searchLimiter(options.metrics, {
@@ -82,14 +82,24 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   return app;
 }
 
-function mountProbes(app: Hono<AppEnv>, searcher: Searcher): void {
+function mountProbes(
+  app: Hono<AppEnv>,
+  searcher: Searcher,
+  degraded: () => readonly string[] = () => [],
+): void {
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", (c) => {
     if (!searcher.ready) {
       return c.json({ ready: false, ...errorBody(notReady()) }, 503);
     }
     const { version, size } = searcher.info();
-    return c.json({ ready: true, index: { version, size } });
+    const problems = degraded();
+    // Still serving: degraded is reported, not taken out of rotation.
+    return c.json({
+      ready: true,
+      index: { version, size },
+      ...(problems.length > 0 ? { degraded: problems } : {}),
+    });
   });
 }
 

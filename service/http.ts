@@ -48,6 +48,7 @@ export async function startHttp(
     metrics,
     log: log.child({ stage: "serve" }),
     maxSearchesInFlight: config.http.maxSearchesInFlight,
+    degraded: () => degradedReasons(deps),
     ...(config.http.adminToken
       ? {
         admin: { token: config.http.adminToken, actions: adminActions(deps) },
@@ -147,6 +148,7 @@ function collectStats(
     snapshot: {
       ageMs: checkpointer.ageMs,
       pendingEvents: checkpointer.pending,
+      failing: checkpointer.failing,
     },
     model: {
       version: generations.modelVersion,
@@ -158,6 +160,17 @@ function collectStats(
     },
     log: deps.logStats(),
   };
+}
+
+/** Why the service is degraded while it serves: snapshots (and so commits) failing. */
+function degradedReasons(deps: HttpDeps): string[] {
+  const failing = deps.checkpointer.failing;
+  if (failing === null) return [];
+  return [
+    `Snapshots are failing (${failing.attempts} attempts since ${
+      new Date(failing.sinceMs).toISOString()
+    }): ${failing.error}; nothing is committed until one succeeds`,
+  ];
 }
 
 function registerGauges(deps: HttpDeps): void {
