@@ -9,6 +9,8 @@
 /** Cluster id and, per topic, its id and partition count; null where unknown. */
 export interface ClusterMetadata {
   readonly clusterId: string | null;
+  /** False when the broker predates topic ids (Metadata below v10). */
+  readonly topicIds: boolean;
   /** `null` topic id: the broker predates topic ids (Metadata below v10). */
   readonly topics: ReadonlyArray<
     {
@@ -58,7 +60,7 @@ async function exchange(
   const max = metadataMaxVersion(await receive(conn));
   if (max < 10) {
     // No topic ids before v10: the caller identifies a topic by name and offsets only.
-    return { clusterId: null, topics: [] };
+    return { clusterId: null, topicIds: false, topics: [] };
   }
   const version = max >= 12 ? 12 : 10;
   await send(conn, metadataRequest(version, topics));
@@ -301,5 +303,5 @@ function parseMetadata(r: Reader, version: number): ClusterMetadata {
     });
   });
   if (version <= 10) r.int32(); // cluster_authorized_operations
-  return { clusterId, topics };
+  return { clusterId, topicIds: true, topics };
 }

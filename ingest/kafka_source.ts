@@ -57,6 +57,11 @@ export interface KafkaSourceOptions {
   readonly maxFetchBytes?: number;
   /** Most bytes one fetch returns per partition. @default 1048576 */
   readonly maxBytesPerPartition?: number;
+  /**
+   * Cluster metadata is refreshed at least this often, so partitions added to the topic
+   * are noticed (kafkajs then rejoins the group and they are assigned). @default 10000
+   */
+  readonly metadataMaxAgeMs?: number;
   /** How often lag and reachability are refreshed. @default 2000 */
   readonly lagIntervalMs?: number;
   /** No answer from the cluster for this long means "disconnected". @default 10000 */
@@ -132,6 +137,7 @@ class KafkaSourceImpl implements KafkaSource {
       maxBytes: options.maxFetchBytes ?? 5 * 1024 * 1024,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
       maxWaitTimeInMs: 1000,
+      metadataMaxAge: options.metadataMaxAgeMs ?? 10_000,
       allowAutoTopicCreation: false,
     });
     this.#queue = new BoundedQueue(options.maxBufferedMessages ?? 512);

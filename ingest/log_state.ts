@@ -88,7 +88,23 @@ export class LogReader implements AsyncDisposable {
     if (entry?.errorCode === 3) {
       return { clusterId, topic, topicId: null, exists: false, partitions: [] };
     }
+    // Anything unclear (a leader moving, partitions being added) is not an answer: an
+    // identity read wrongly would rebuild the index for nothing. The caller retries.
+    if (meta.topicIds && (entry === undefined || entry.topicId === null)) {
+      throw new Error(`no topic id in the metadata of "${topic}"`);
+    }
+    if (entry !== undefined && entry.errorCode !== 0) {
+      throw new Error(`Kafka error code ${entry.errorCode} in the metadata`);
+    }
     const watermarks = await this.#admin.fetchTopicOffsets(topic);
+    const unclear = watermarks.find((w) =>
+      BigInt(w.low) < 0n || BigInt(w.high) < BigInt(w.low)
+    );
+    if (unclear !== undefined) {
+      throw new Error(
+        `unclear offsets of partition ${unclear.partition}: ${unclear.low}..${unclear.high}`,
+      );
+    }
     return {
       clusterId,
       topic,

@@ -235,3 +235,52 @@ Deno.test("a running service, and its read replica, rebuild when the topic is de
     }
   });
 });
+
+Deno.test("a running service indexes the events of partitions added to its topic", async () => {
+  await withPlace(async (place) => {
+    const ts = await startTestService(place);
+    const a = admin();
+    await a.connect();
+    try {
+      await produceEvents(ts.brokers, place.topic, products("p", 60));
+      await waitFor(() => ts.service.holder.current?.size === 60, "60");
+      await a.createPartitions({
+        topicPartitions: [{ topic: place.topic, count: 3 }],
+      });
+      const producer = new Kafka({
+        clientId: "partition-increase-test",
+        brokers: testBrokers(),
+        logLevel: logLevel.NOTHING,
+      }).producer();
+      await producer.connect();
+      try {
+        // Straight into the new partition, as producers using the new count will.
+        await producer.send({
+          topic: place.topic,
+          messages: products("n", 30).map((p) => ({
+            key: p.id,
+            value: JSON.stringify(p),
+            partition: 2,
+          })),
+        });
+      } finally {
+        await producer.disconnect();
+      }
+      await waitFor(
+        () => ts.service.holder.current?.size === 90,
+        "the new partition's 30 products",
+        60_000,
+      );
+      const ids = idsOf(ts.service);
+      assert.ok(ids.includes("n0") && ids.includes("p0"));
+      assert.equal(
+        ts.service.metrics.series("log_rebuilds_total").length,
+        0,
+        JSON.stringify(ts.log.lines.filter((l) => l.event === "log_changed")),
+      );
+    } finally {
+      await a.disconnect();
+      await ts.service.stop();
+    }
+  });
+});
