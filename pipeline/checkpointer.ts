@@ -59,6 +59,7 @@ export class Checkpointer {
   #lastSnapshotAt: number;
   #failing: CheckpointFailure | null = null;
   #retryAt = 0;
+  #failedAt = 0;
 
   constructor(
     deps: CheckpointerDeps,
@@ -92,10 +93,10 @@ export class Checkpointer {
       }
     }
     this.#pending += events;
-    if (
-      this.#pending >= this.#options.everyEvents &&
-      this.#deps.clock.now() >= this.#retryAt
-    ) {
+    const now = this.#deps.clock.now();
+    // A wall clock set back since the failure must not postpone the retry by as much.
+    const due = now >= this.#retryAt || now < this.#failedAt;
+    if (this.#pending >= this.#options.everyEvents && due) {
       // A failure is recorded and retried later; ingestion goes on meanwhile.
       await this.checkpoint().catch(() => {});
     }
@@ -167,6 +168,7 @@ export class Checkpointer {
       sinceMs: this.#failing?.sinceMs ?? now,
       attempts,
     };
+    this.#failedAt = now;
     this.#retryAt = now + Math.min(MAX_RETRY_MS, 500 * 2 ** (attempts - 1));
     this.#deps.metrics.counter(
       "checkpoint_failures_total",
