@@ -1,7 +1,8 @@
 /**
  * `deno task faults [--trials 20] [--short] [--seed S] [--recovery N]`: kill -9 fault
  * trials against the real service as a child process (see tools/fault_trial.ts). Modes
- * rotate: plain kill, kill + corrupted newest snapshot, kill + wiped snapshots. One line
+ * rotate: plain kill, kill + corrupted newest snapshot, kill + wiped snapshots, kill +
+ * the topic deleted and created again while the service is down. One line
  * per trial, then totals; exit 1 when any trial lost, kept or left anything wrong.
  * `--recovery N` instead measures recovery with N title-only products: after `--kills K`
  * kill -9s in a row while updates stream (default 1), then after a graceful stop;
@@ -21,7 +22,13 @@ import { measureRecovery } from "./fault_recovery.ts";
 
 const USAGE =
   "Usage: deno task faults [--trials 20] [--short] [--seed S] [--events N] [--recovery PRODUCTS [--kills K] [--session-timeout-ms MS]]";
-const MODES: FaultMode[] = ["kill", "corrupt-newest", "kill", "wipe-snapshots"];
+const MODES: FaultMode[] = [
+  "kill",
+  "corrupt-newest",
+  "kill",
+  "wipe-snapshots",
+  "recreate-topic",
+];
 const encoder = new TextEncoder();
 
 function say(line: string): void {
