@@ -78,6 +78,23 @@ export class LogReader implements AsyncDisposable {
     }
   }
 
+  /**
+   * {@linkcode read}, retried every 250 ms for up to `timeoutMs` while the answer is
+   * unclear (e.g. a topic just created whose leaders are being elected).
+   * @throws {SourceError} (retryable) with the last failure after `timeoutMs`
+   */
+  async readSettled(topic: string, timeoutMs = 15_000): Promise<LogState> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await this.read(topic);
+      } catch (err) {
+        if (Date.now() >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
   async #read(topic: string): Promise<LogState> {
     const meta = await this.#metadata(topic);
     const entry = meta.topics.find((t) => t.name === topic);

@@ -33,6 +33,33 @@ export interface LogMismatch {
   readonly detail: string;
 }
 
+/**
+ * {@linkcode logMismatch} against a state read by `read`, where a mismatch of offsets
+ * (not of identity) must be seen again by a second read `confirmAfterMs` later: while
+ * partitions are added, the offsets Kafka lists were once seen to read 0 for a moment.
+ */
+export async function confirmedMismatch(
+  recorded: RecordedLog | null,
+  offsets: () => Readonly<Record<string, string>>,
+  read: () => Promise<LogState>,
+  confirmAfterMs = 1000,
+): Promise<{ mismatch: LogMismatch | null; state: LogState }> {
+  const state = await read();
+  const mismatch = state.exists
+    ? logMismatch(recorded, offsets(), state)
+    : null;
+  if (
+    mismatch === null || (mismatch.reason !== "offset_past_end" &&
+      mismatch.reason !== "log_start_past_offset")
+  ) return { mismatch, state };
+  await new Promise((r) => setTimeout(r, confirmAfterMs));
+  const again = await read();
+  return {
+    mismatch: again.exists ? logMismatch(recorded, offsets(), again) : null,
+    state: again,
+  };
+}
+
 /** The identity of `state`, as a snapshot records it. */
 export function recordOf(state: LogState): RecordedLog {
   return {

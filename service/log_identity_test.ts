@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import type { LogState } from "../ingest/mod.ts";
-import { logMismatch, recordedLog, recordOf } from "./log_identity.ts";
+import {
+  confirmedMismatch,
+  logMismatch,
+  recordedLog,
+  recordOf,
+} from "./log_identity.ts";
 
 const current: LogState = {
   clusterId: "c1",
@@ -45,4 +50,33 @@ Deno.test("recordedLog() reads snapshot metadata and ignores anything malformed"
     topic: "p",
     topicId: null,
   });
+});
+
+Deno.test("confirmedMismatch() needs an offset mismatch twice, an identity mismatch once", async () => {
+  const bogus: LogState = {
+    ...current,
+    partitions: [{ partition: 0, low: "0", high: "0" }, {
+      partition: 1,
+      low: "20",
+      high: "130",
+    }],
+  };
+  const reads = (...states: LogState[]) => {
+    let i = 0;
+    return () =>
+      Promise.resolve(states[Math.min(i++, states.length - 1)] ?? current);
+  };
+  const offsets = () => ({ "0": "29" });
+  const once = await confirmedMismatch(same, offsets, reads(bogus, current), 0);
+  assert.equal(once.mismatch, null);
+  const twice = await confirmedMismatch(same, offsets, reads(bogus, bogus), 0);
+  assert.equal(twice.mismatch?.reason, "offset_past_end");
+  const recreated = { ...current, topicId: "t2" };
+  const identity = await confirmedMismatch(
+    same,
+    offsets,
+    reads(recreated, current),
+    0,
+  );
+  assert.equal(identity.mismatch?.reason, "topic_recreated");
 });

@@ -14,7 +14,7 @@ import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import { systemClock } from "../pipeline/mod.ts";
 import type { LogMismatch, RecordedLog } from "./log_identity.ts";
-import { logMismatch, recordOf } from "./log_identity.ts";
+import { confirmedMismatch, recordOf } from "./log_identity.ts";
 
 /** What a rebuild replaces and resets. */
 export interface RebuildDeps {
@@ -59,6 +59,7 @@ export class LogWatch implements AsyncDisposable {
   #loop: Promise<void> | null = null;
   readonly #stop = new AbortController();
   #last: { reason: string; detail: string; atMs: number } | null = null;
+  #failedChecks = 0;
 
   constructor(options: LogWatchOptions) {
     this.#o = options;
@@ -92,17 +93,16 @@ export class LogWatch implements AsyncDisposable {
 
   /** One check now; rebuilds on a mismatch. Returns the mismatch, if any. */
   async check(): Promise<LogMismatch | null> {
-    const state = await this.#o.reader.read(this.#o.topic);
+    const { mismatch, state } = await confirmedMismatch(
+      this.#belongs,
+      () => this.#o.rebuild.covered(),
+      () => this.#o.reader.read(this.#o.topic),
+    );
     if (!state.exists) {
       this.#topicMissing();
       return null;
     }
     this.#missingSince = null;
-    const mismatch = logMismatch(
-      this.#belongs,
-      this.#o.rebuild.covered(),
-      state,
-    );
     if (mismatch !== null) await this.#rebuild(mismatch, state);
     return mismatch;
   }
@@ -162,9 +162,20 @@ export class LogWatch implements AsyncDisposable {
       this.#wake = Promise.withResolvers<void>();
       try {
         await this.check();
+        if (this.#failedChecks > 0) {
+          this.#o.rebuild.log.info("log_check_recovered", {
+            failedChecks: this.#failedChecks,
+          });
+        }
+        this.#failedChecks = 0;
       } catch (err) {
         if (signal.aborted) return;
-        this.#o.rebuild.log.warn("log_check_failed", { error: err });
+        // One warning per streak (a broker outage would repeat it every interval).
+        const level = this.#failedChecks++ === 0 ? "warn" : "debug";
+        this.#o.rebuild.log[level]("log_check_failed", {
+          error: err,
+          why: "the index is kept; the check is tried again",
+        });
       }
       const wait = systemClock.delay(this.#o.intervalMs);
       await Promise.race([this.#wake.promise, wait.promise]);

@@ -18,7 +18,12 @@ import {
 import type { LogState } from "../ingest/mod.ts";
 import type { Logger } from "../log.ts";
 import type { PartitionOffsets } from "../pipeline/mod.ts";
-import { type LogMismatch, logMismatch, recordedLog } from "./log_identity.ts";
+import {
+  confirmedMismatch,
+  type LogMismatch,
+  logMismatch,
+  recordedLog,
+} from "./log_identity.ts";
 
 /** The index the service starts from. */
 export interface OpenedIndex {
@@ -52,7 +57,13 @@ export async function openIndex(
   config: Config,
   bundle: ModelBundle,
   dir: string,
-  options: { log: Logger; current: LogState },
+  options: {
+    log: Logger;
+    /** The log the service reads, as read just now. */
+    current: LogState;
+    /** Reads it again, to confirm a mismatch of offsets. @default `current` */
+    read?: () => Promise<LogState>;
+  },
 ): Promise<OpenedIndex> {
   const { log, current } = options;
   const params = indexParams(config);
@@ -67,11 +78,16 @@ export async function openIndex(
       | { offsets?: PartitionOffsets; tombstones?: unknown }
       | undefined;
     const offsets = meta?.offsets ?? {};
-    rejected = logMismatch(
+    const first = logMismatch(
       recordedLog(meta),
       offsets[current.topic] ?? {},
       current,
     );
+    rejected = first === null ? null : (await confirmedMismatch(
+      recordedLog(meta),
+      () => offsets[current.topic] ?? {},
+      options.read ?? (() => Promise.resolve(current)),
+    )).mismatch;
     if (rejected === null) {
       return {
         index: loaded.index,

@@ -107,11 +107,12 @@ export async function startService(
     const logReader = stack.use(
       LogReader.create({ brokers, clientId: config.kafka.clientId }),
     );
-    const logAtStart = await logReader.read(topic);
+    const logAtStart = await logReader.readSettled(topic);
     const snapshotsDir = join(config.dataDir, "snapshots");
     const opened = await openIndex(config, bundle, snapshotsDir, {
       log,
       current: logAtStart,
+      read: () => logReader.readSettled(topic),
     });
     if (opened.rejected) {
       metrics.counter(

@@ -26,6 +26,13 @@ Deno.test("overload: searches past the in-flight limit get 503 + Retry-After; pr
     await produceEvents(ts.brokers, place.topic, products("a", 50));
     await waitFor(() => ts.service.holder.current?.size === 50, "50 products");
     const url = ts.service.url;
+    // Ready first (caught up once), so every 503 below is the limiter's.
+    for (let ready = false; !ready;) {
+      const res = await fetch(`${url}/readyz`);
+      await res.body?.cancel();
+      ready = res.status === 200;
+      if (!ready) await new Promise((r) => setTimeout(r, 100));
+    }
     // The burst: 300 searches at once, while 150 more products stream in.
     const streaming = produceEvents(
       ts.brokers,

@@ -77,6 +77,8 @@ Deno.test("deno task ingest: Ctrl-C leaves the group, then stops the broker, wit
   const kafkaPort = freePort();
   const port = String(freePort());
   const env = {
+    // Not the broker `deno task test` gives the test process: the embedded one.
+    KAFKA_BROKERS: "",
     DATA_DIR: dataDir,
     PORT: port,
     KAFKA_EMBEDDED_PORT: String(kafkaPort),
