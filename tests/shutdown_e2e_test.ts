@@ -7,12 +7,13 @@
  */
 import assert from "node:assert/strict";
 import { Kafka, logLevel } from "kafkajs";
-import { waitFor } from "./_service.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
 interface Run {
   readonly lines: Array<Record<string, unknown>>;
+  /** Set once the process has exited. */
+  readonly exited: { code: number | null };
   readonly status: Promise<Deno.CommandStatus>;
   readonly pid: number;
 }
@@ -53,12 +54,16 @@ function startIngest(env: Record<string, string>): Run {
       }
     }
   })();
-  const status = reading.then(() => child.status);
-  return { lines, status, pid: child.pid };
+  const exited = { code: null as number | null };
+  const status = reading.then(() => child.status).then((s) => {
+    exited.code = s.code;
+    return s;
+  });
+  return { lines, status, pid: child.pid, exited };
 }
 
 async function waitIndexed(port: string, count: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     const res = await fetch(`http://127.0.0.1:${port}/stats`);
     const body = await res.json() as { indexed?: number };
@@ -70,6 +75,23 @@ async function waitIndexed(port: string, count: number): Promise<void> {
 
 function has(run: Run, event: string) {
   return run.lines.some((l) => l.event === event);
+}
+
+/** Waits for `event` in the run's log; fails at once, with its last lines, if it exits. */
+async function waitEvent(run: Run, event: string): Promise<void> {
+  // Start-up includes the embedded broker's (15-25 s here, far more under a loaded
+  // parallel test run).
+  const deadline = Date.now() + 300_000;
+  while (!has(run, event)) {
+    if (run.exited.code !== null || Date.now() > deadline) {
+      throw new Error(
+        `No "${event}" (exit code ${run.exited.code}); last lines: ${
+          JSON.stringify(run.lines.slice(-8))
+        }`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 Deno.test("deno task ingest: Ctrl-C leaves the group, then stops the broker, without error lines; also during start-up", async () => {
@@ -86,11 +108,7 @@ Deno.test("deno task ingest: Ctrl-C leaves the group, then stops the broker, wit
   };
   try {
     const first = startIngest(env);
-    await waitFor(
-      () => has(first, "kafka_group_joined"),
-      "first join",
-      120_000,
-    );
+    await waitEvent(first, "kafka_group_joined");
     const kafka = new Kafka({
       clientId: "shutdown-test",
       brokers: [`127.0.0.1:${kafkaPort}`],
@@ -130,11 +148,7 @@ Deno.test("deno task ingest: Ctrl-C leaves the group, then stops the broker, wit
     // set, before the service is up): it finishes starting, then stops cleanly.
     const second = startIngest(env);
     try {
-      await waitFor(
-        () => has(second, "group_offsets_aligned"),
-        "second start to reach the consumer",
-        120_000,
-      );
+      await waitEvent(second, "group_offsets_aligned");
     } finally {
       Deno.kill(-second.pid, "SIGINT");
     }
