@@ -66,10 +66,14 @@ async function recreateTopic(topic: string): Promise<void> {
   }
 }
 
+/** Polls `check` until it holds; an error (e.g. a leader not elected yet) is a "no". */
 async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("Timed out waiting for Kafka");
+  let last: unknown = null;
+  while (!(await check().catch((err: unknown) => (last = err, false)))) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for Kafka: ${String(last)}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
