@@ -23,12 +23,17 @@ export interface KafkaConfig {
   readonly clientId: string;
   /** Partitions of the topic when this service creates it. @default 2 */
   readonly partitions: number;
-  /** Consumer session timeout. @default 30000 */
+  /**
+   * Consumer session timeout: how long a killed member holds its partitions (and a
+   * restart waits) before the group moves on; also the rebalance timeout. @default 10000
+   */
   readonly sessionTimeoutMs: number;
-  /** Consumer heartbeat interval; must be under a third of the session timeout. @default 3000 */
+  /** Consumer heartbeat interval; must be under a third of the session timeout. @default 1000 */
   readonly heartbeatIntervalMs: number;
   /** Messages buffered between Kafka and the pipeline. @default 512 */
   readonly maxBufferedMessages: number;
+  /** How often the index is checked against the log (cluster, topic id, offsets), ms. @default 5000 */
+  readonly logCheckMs: number;
 }
 
 /** Image fetching and decoding. */
@@ -103,6 +108,8 @@ export interface HttpConfig {
   readonly adminToken: string;
   /** Period of the info-level stats log line, ms; 0 turns it off. @default 60000 */
   readonly statsLogMs: number;
+  /** Searches running at once; more are answered 503 with Retry-After. @default 32 */
+  readonly maxSearchesInFlight: number;
 }
 
 /** The whole resolved configuration. */
@@ -168,18 +175,23 @@ export const ENV_VARS: readonly EnvVar[] = [
   },
   {
     name: "KAFKA_SESSION_TIMEOUT_MS",
-    default: "30000",
+    default: "10000",
     help: "Consumer session timeout",
   },
   {
     name: "KAFKA_HEARTBEAT_INTERVAL_MS",
-    default: "3000",
+    default: "1000",
     help: "Heartbeat; < session/3",
   },
   {
     name: "KAFKA_MAX_BUFFERED",
     default: "512",
     help: "Messages buffered before the pipeline",
+  },
+  {
+    name: "KAFKA_LOG_CHECK_MS",
+    default: "5000",
+    help: "How often the index is checked against the log (ms)",
   },
   {
     name: "IMAGE_MAX_BYTES",
@@ -279,6 +291,11 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: "HOST", default: "127.0.0.1", help: "HTTP listen address" },
   { name: "PORT", default: "8080", help: "HTTP port" },
   {
+    name: "SEARCH_MAX_IN_FLIGHT",
+    default: "32",
+    help: "Searches at once before 503 + Retry-After",
+  },
+  {
     name: "ADMIN_TOKEN",
     default: "(unset: admin off)",
     help: "Bearer token for /admin",
@@ -304,14 +321,15 @@ export function loadConfig(
     groupId: r.str("KAFKA_GROUP", "product-indexer"),
     clientId: r.str("KAFKA_CLIENT_ID", "make-indexer"),
     partitions: r.int("KAFKA_PARTITIONS", 2, 1, 1024),
-    sessionTimeoutMs: r.int("KAFKA_SESSION_TIMEOUT_MS", 30_000, 6_000, 300_000),
+    sessionTimeoutMs: r.int("KAFKA_SESSION_TIMEOUT_MS", 10_000, 6_000, 300_000),
     heartbeatIntervalMs: r.int(
       "KAFKA_HEARTBEAT_INTERVAL_MS",
-      3_000,
+      1_000,
       100,
       100_000,
     ),
     maxBufferedMessages: r.int("KAFKA_MAX_BUFFERED", 512, 1, 100_000),
+    logCheckMs: r.int("KAFKA_LOG_CHECK_MS", 5_000, 100, 3_600_000),
   };
   const images: ImageConfig = {
     maxBytes: r.int("IMAGE_MAX_BYTES", 10 * 1024 * 1024, 1024, 1024 ** 3),
@@ -357,6 +375,7 @@ export function loadConfig(
     port: r.int("PORT", 8080, 0, 65535),
     adminToken: env["ADMIN_TOKEN"] ?? "",
     statsLogMs: r.int("STATS_LOG_MS", 60_000, 0, 86_400_000),
+    maxSearchesInFlight: r.int("SEARCH_MAX_IN_FLIGHT", 32, 1, 100_000),
   };
   const config: Config = {
     kafka,

@@ -44,9 +44,24 @@ async function main(): Promise<number> {
     return 2;
   }
   const shutdown = new AbortController();
-  const onSignal = () => shutdown.abort();
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
+  const signals = {
+    SIGINT: () => onSignal("SIGINT"),
+    SIGTERM: () => onSignal("SIGTERM"),
+  };
+  const onSignal = (name: "SIGINT" | "SIGTERM") => {
+    if (shutdown.signal.aborted) return;
+    log.info("shutting_down", {
+      signal: name,
+      message: `shutting down (${name})`,
+    });
+    shutdown.abort();
+  };
+  Deno.addSignalListener("SIGINT", signals.SIGINT);
+  Deno.addSignalListener("SIGTERM", signals.SIGTERM);
+  // Made before starting: a Ctrl-C during start-up stops the service once it is up.
+  const stopped = new Promise<void>((resolve) =>
+    shutdown.signal.addEventListener("abort", () => resolve())
+  );
   let service;
   try {
     service = await startService(config, { log });
@@ -54,16 +69,13 @@ async function main(): Promise<number> {
     log.error("startup_failed", { error: err });
     return 1;
   }
-  const stopped = new Promise<void>((resolve) =>
-    shutdown.signal.addEventListener("abort", () => resolve())
-  );
   const failed = await Promise.race([
     stopped.then(() => false),
     service.done.then(() => false, () => true),
   ]);
   await service.stop();
-  Deno.removeSignalListener("SIGINT", onSignal);
-  Deno.removeSignalListener("SIGTERM", onSignal);
+  Deno.removeSignalListener("SIGINT", signals.SIGINT);
+  Deno.removeSignalListener("SIGTERM", signals.SIGTERM);
   return failed ? 1 : 0;
 }
 

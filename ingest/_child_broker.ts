@@ -109,6 +109,9 @@ export class ChildBroker {
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
+      // Its own process group: a Ctrl-C in the terminal reaches only us, and we stop the
+      // broker after the consumer has left its group. It still exits with us (stdin).
+      detached: true,
     }).spawn();
     return new ChildBroker(child, files, port, options);
   }

@@ -62,6 +62,12 @@ export class PartitionTracker {
     if (e) e.delivered = BigInt(offset) + 1n;
   }
 
+  /** The partition is read again from an earlier offset: nothing is delivered yet. */
+  rewind(partition: number): void {
+    const e = this.#entries.get(partition);
+    if (e) e.delivered = null;
+  }
+
   /** `next` = the committed offset (last done + 1). */
   onCommitted(partition: number, next: string): void {
     const e = this.#entries.get(partition);

@@ -43,9 +43,13 @@ export interface KafkaSourceOptions {
   readonly log: Logger;
   /** Messages buffered between Kafka and the iterator. @default 512 */
   readonly maxBufferedMessages?: number;
-  /** Consumer session timeout. @default 30000 */
+  /**
+   * Consumer session timeout, also used as the rebalance timeout: a member killed
+   * mid-rebalance holds the group up for this long, not kafkajs' default 60 s.
+   * @default 10000
+   */
   readonly sessionTimeoutMs?: number;
-  /** Must be under a third of the session timeout. @default 3000 */
+  /** Must be under a third of the session timeout. @default 1000 */
   readonly heartbeatIntervalMs?: number;
   /** A new group starts at the earliest offset. @default true */
   readonly fromBeginning?: boolean;
@@ -53,6 +57,11 @@ export interface KafkaSourceOptions {
   readonly maxFetchBytes?: number;
   /** Most bytes one fetch returns per partition. @default 1048576 */
   readonly maxBytesPerPartition?: number;
+  /**
+   * Cluster metadata is refreshed at least this often, so partitions added to the topic
+   * are noticed (kafkajs then rejoins the group and they are assigned). @default 10000
+   */
+  readonly metadataMaxAgeMs?: number;
   /** How often lag and reachability are refreshed. @default 2000 */
   readonly lagIntervalMs?: number;
   /** No answer from the cluster for this long means "disconnected". @default 10000 */
@@ -72,6 +81,17 @@ export interface KafkaSourceOptions {
 export interface KafkaSource extends EventSource {
   /** Connection state, lag per partition, buffer fill. */
   status(): SourceStatus;
+  /**
+   * Reads the given assigned partitions again from the given offsets (a rebuild):
+   * their buffered messages, and any fetched before this call, are never handed out.
+   */
+  rewind(offsets: Readonly<Record<number, string>>): void;
+}
+
+/** A buffered message and its partition's rewind count when it was fetched. */
+interface Buffered {
+  readonly message: SourceMessage;
+  readonly epoch: number;
 }
 
 /**
@@ -86,7 +106,9 @@ export async function createKafkaSource(
 
 class KafkaSourceImpl implements KafkaSource {
   #consumer: Consumer;
-  #queue: BoundedQueue<SourceMessage>;
+  #queue: BoundedQueue<Buffered>;
+  /** Rewinds per partition; a message fetched before the latest one is dropped. */
+  readonly #epochs = new Map<number, number>();
   #tracker: PartitionTracker;
   #health: SourceHealth;
   #poller: LagPoller;
@@ -109,11 +131,13 @@ class KafkaSourceImpl implements KafkaSource {
     });
     this.#consumer = kafka.consumer({
       groupId: options.groupId ?? "product-indexer",
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+      rebalanceTimeout: options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 1000,
       maxBytes: options.maxFetchBytes ?? 5 * 1024 * 1024,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
       maxWaitTimeInMs: 1000,
+      metadataMaxAge: options.metadataMaxAgeMs ?? 10_000,
       allowAutoTopicCreation: false,
     });
     this.#queue = new BoundedQueue(options.maxBufferedMessages ?? 512);
@@ -166,11 +190,12 @@ class KafkaSourceImpl implements KafkaSource {
   async #onBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
     this.#tracker.onHighWatermark(batch.partition, batch.highWatermark);
-    const tickMs = this.#options.heartbeatIntervalMs ?? 3000;
+    const tickMs = this.#options.heartbeatIntervalMs ?? 1000;
     for (const m of batch.messages) {
       if (!p.isRunning() || p.isStale()) return;
       const message = toSourceMessage(batch.topic, batch.partition, m);
-      const pushed = await this.#queue.push(message, {
+      const epoch = this.#epochs.get(batch.partition) ?? 0;
+      const pushed = await this.#queue.push({ message, epoch }, {
         tickMs,
         onTick: () => p.heartbeat(),
       });
@@ -220,6 +245,19 @@ class KafkaSourceImpl implements KafkaSource {
     }
   }
 
+  rewind(offsets: Readonly<Record<number, string>>): void {
+    const partitions = new Set(Object.keys(offsets).map(Number));
+    for (const p of partitions) {
+      this.#epochs.set(p, (this.#epochs.get(p) ?? 0) + 1);
+      this.#tracker.rewind(p);
+    }
+    const dropped = this.#queue.purge((b) =>
+      partitions.has(b.message.partition)
+    );
+    this.#seek(offsets);
+    this.#log.info("kafka_rewound", { offsets, droppedBuffered: dropped });
+  }
+
   #fail(err: Error): void {
     this.#failure = new SourceError(
       `Kafka consumer for topic "${this.#options.topic}" stopped: ${err.message}`,
@@ -238,8 +276,11 @@ class KafkaSourceImpl implements KafkaSource {
     this.#iterating = true;
     try {
       for (;;) {
-        const message = await this.#queue.take();
-        if (message === undefined) break;
+        const item = await this.#queue.take();
+        if (item === undefined) break;
+        const { message, epoch } = item;
+        // Fetched before a rewind of its partition: it comes again from the new position.
+        if (epoch !== (this.#epochs.get(message.partition) ?? 0)) continue;
         this.#tracker.onDelivered(message.partition, message.offset);
         yield message;
       }

@@ -66,3 +66,4 @@ export {
   type KafkaPublisherOptions,
   type OutgoingMessage,
 } from "./kafka_publisher.ts";
+export { LogReader, type LogState, type PartitionRange } from "./log_state.ts";

@@ -32,7 +32,24 @@ export interface CheckpointerOptions {
   readonly intervalMs: number;
 }
 
-/** Snapshots, then commits, the progress the pipeline reports. */
+/** A checkpoint that keeps failing: the service is degraded, nothing is committed. */
+export interface CheckpointFailure {
+  /** The last error, as a sentence. */
+  readonly error: string;
+  /** When the first failure of this streak happened (clock ms). */
+  readonly sinceMs: number;
+  /** Failed attempts in this streak. */
+  readonly attempts: number;
+}
+
+/** Retries after a failed checkpoint from `applied()` wait this long at most, ms. */
+const MAX_RETRY_MS = 30_000;
+
+/**
+ * Snapshots, then commits, the progress the pipeline reports. A failed snapshot (disk
+ * full, read-only data dir) commits nothing and does not stop ingestion: it is logged,
+ * counted, reported by {@linkcode Checkpointer.failing}, and retried with backoff.
+ */
 export class Checkpointer {
   readonly #deps: CheckpointerDeps;
   readonly #options: CheckpointerOptions;
@@ -40,6 +57,9 @@ export class Checkpointer {
   #pending = 0;
   #running: Promise<void> = Promise.resolve();
   #lastSnapshotAt: number;
+  #failing: CheckpointFailure | null = null;
+  #retryAt = 0;
+  #failedAt = 0;
 
   constructor(
     deps: CheckpointerDeps,
@@ -73,7 +93,27 @@ export class Checkpointer {
       }
     }
     this.#pending += events;
-    if (this.#pending >= this.#options.everyEvents) await this.checkpoint();
+    const now = this.#deps.clock.now();
+    // A wall clock set back since the failure must not postpone the retry by as much.
+    const due = now >= this.#retryAt || now < this.#failedAt;
+    if (this.#pending >= this.#options.everyEvents && due) {
+      // A failure is recorded and retried later; ingestion goes on meanwhile.
+      await this.checkpoint().catch(() => {});
+    }
+  }
+
+  /** The current streak of failed checkpoints, or null when the last one succeeded. */
+  get failing(): CheckpointFailure | null {
+    return this.#failing;
+  }
+
+  /**
+   * Forgets all progress (the index was replaced by an empty one that a rebuild fills
+   * from the log start); call only while no batch is in flight.
+   */
+  reset(): void {
+    this.#applied.clear();
+    this.#pending = 0;
   }
 
   /** Events applied but not yet in a durable snapshot. */
@@ -114,13 +154,32 @@ export class Checkpointer {
       await Promise.race([wait.promise, aborted]);
       wait.cancel();
       if (signal.aborted) return;
-      try {
-        await this.checkpoint();
-      } catch (err) {
-        // The next batch or tick retries; the events stay uncommitted meanwhile, so nothing is lost.
-        this.#deps.log.error("checkpoint_failed", { error: err });
-      }
+      // A failure is logged and recorded by checkpoint(); the next tick retries, and the
+      // events stay uncommitted meanwhile, so nothing is lost.
+      await this.checkpoint().catch(() => {});
     }
+  }
+
+  /** Records a failed attempt: logged, counted, retried after a growing delay. */
+  #failed(err: unknown, now: number): void {
+    const attempts = (this.#failing?.attempts ?? 0) + 1;
+    this.#failing = {
+      error: err instanceof Error ? err.message : String(err),
+      sinceMs: this.#failing?.sinceMs ?? now,
+      attempts,
+    };
+    this.#failedAt = now;
+    this.#retryAt = now + Math.min(MAX_RETRY_MS, 500 * 2 ** (attempts - 1));
+    this.#deps.metrics.counter(
+      "checkpoint_failures_total",
+      "Checkpoints whose snapshot or commit failed (nothing was committed)",
+    ).inc();
+    this.#deps.log.error("checkpoint_failed", {
+      error: err,
+      attempts,
+      pendingEvents: this.#pending,
+      why: "nothing is committed until a snapshot succeeds; retrying",
+    });
   }
 
   async #checkpointNow(): Promise<void> {
@@ -129,8 +188,20 @@ export class Checkpointer {
     const offsets = this.offsets();
     const positions = [...this.#applied.values()];
     const started = this.#deps.clock.now();
-    await this.#deps.snapshot(offsets);
-    await this.#deps.commit(positions);
+    try {
+      await this.#deps.snapshot(offsets);
+      await this.#deps.commit(positions);
+    } catch (err) {
+      this.#failed(err, started);
+      throw err;
+    }
+    if (this.#failing !== null) {
+      this.#deps.log.info("checkpoint_recovered", {
+        failedAttempts: this.#failing.attempts,
+      });
+    }
+    this.#failing = null;
+    this.#retryAt = 0;
     this.#pending -= pending;
     this.#lastSnapshotAt = this.#deps.clock.now();
     const durationMs = this.#lastSnapshotAt - started;

@@ -14,6 +14,7 @@ function harness(
   const commits: MessagePosition[][] = [];
   let failSnapshot = false;
   const clock = new ManualClock();
+  const metrics = new Metrics();
   const cp = new Checkpointer(
     {
       snapshot: (offsets) => {
@@ -29,7 +30,7 @@ function harness(
       },
       clock,
       log: createMemoryLogger(),
-      metrics: new Metrics(),
+      metrics,
     },
     options,
     initial,
@@ -40,6 +41,7 @@ function harness(
     snapshots,
     commits,
     clock,
+    metrics,
     fail: (v: boolean) => (failSnapshot = v),
   };
 }
@@ -61,18 +63,40 @@ Deno.test("Checkpointer.applied() snapshots then commits once everyEvents are ap
   assert.equal(h.cp.pending, 0);
 });
 
-Deno.test("Checkpointer.checkpoint() commits nothing when the snapshot fails", async () => {
+Deno.test("Checkpointer.applied() commits nothing while snapshots fail, keeps ingesting, reports it and retries with backoff", async () => {
   const h = harness();
   h.fail(true);
-  await assert.rejects(
-    h.cp.applied([pos(0, 0), pos(0, 1), pos(0, 2)], 3),
-    /disk full/,
-  );
+  // The pipeline is not stopped by a failing disk: applied() resolves.
+  await h.cp.applied([pos(0, 0), pos(0, 1), pos(0, 2)], 3);
   assert.deepEqual(h.commits, []);
   assert.equal(h.cp.pending, 3);
+  assert.equal(h.cp.failing?.attempts, 1);
+  assert.equal(h.cp.failing?.error, "disk full");
+  // Within the backoff (500 ms after the first failure) no new attempt is made.
+  await h.cp.applied([pos(0, 3)], 1);
+  assert.deepEqual(h.calls, ["snapshot"]);
+  h.clock.advance(500);
+  await h.cp.applied([pos(0, 4)], 1);
+  assert.deepEqual(h.calls, ["snapshot", "snapshot"]);
+  assert.equal(h.cp.failing?.attempts, 2);
+  assert.equal(h.metrics.counter("checkpoint_failures_total", "").get(), 2);
+  h.fail(false);
+  h.clock.advance(1000);
+  await h.cp.applied([pos(0, 5)], 1);
+  assert.deepEqual(h.commits, [[pos(0, 5)]]);
+  assert.equal(h.cp.failing, null);
+  assert.equal(h.cp.pending, 0);
+});
+
+Deno.test("Checkpointer.checkpoint() rejects and commits nothing when the snapshot fails", async () => {
+  const h = harness();
+  await h.cp.applied([pos(0, 0)], 1);
+  h.fail(true);
+  await assert.rejects(h.cp.checkpoint(), /disk full/);
+  assert.deepEqual(h.commits, []);
   h.fail(false);
   await h.cp.checkpoint();
-  assert.deepEqual(h.commits, [[pos(0, 2)]]);
+  assert.deepEqual(h.commits, [[pos(0, 0)]]);
 });
 
 Deno.test("Checkpointer.checkpoint() does nothing without new progress", async () => {

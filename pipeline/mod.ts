@@ -34,3 +34,4 @@ export {
   type PartitionOffsets,
 } from "./checkpointer.ts";
 export { TombstoneCache } from "./tombstones.ts";
+export type { CheckpointFailure } from "./checkpointer.ts";

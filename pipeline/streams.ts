@@ -77,46 +77,42 @@ export async function* batches<T>(
   const it = input[Symbol.asyncIterator]();
   let next: Promise<IteratorResult<T>> | undefined;
   let batch: T[] = [];
-  let deadline = 0;
+  // Started with a batch's first item. A timer, not a deadline on clock.now(): a wall
+  // clock set back an hour must not hold a partial batch for an hour.
+  let timer: { readonly promise: Promise<void>; cancel(): void } | null = null;
   let done = false;
+  const flush = (): T[] => {
+    timer?.cancel();
+    timer = null;
+    const full = batch;
+    batch = [];
+    return full;
+  };
   try {
     while (true) {
       next ??= it.next();
-      let r: IteratorResult<T> | typeof TIMEOUT;
-      if (batch.length === 0) {
-        r = await next;
-      } else {
-        const timer = clock.delay(deadline - clock.now());
-        try {
-          r = await Promise.race([
-            next,
-            timer.promise.then((): Timeout => TIMEOUT),
-          ]);
-        } finally {
-          timer.cancel();
-        }
-      }
+      const r: IteratorResult<T> | typeof TIMEOUT = timer === null
+        ? await next
+        : await Promise.race([
+          next,
+          timer.promise.then((): Timeout => TIMEOUT),
+        ]);
       if (r === TIMEOUT) {
-        const full = batch;
-        batch = [];
-        yield full;
+        yield flush();
         continue;
       }
       next = undefined;
       if (r.done) {
         done = true;
-        if (batch.length > 0) yield batch;
+        if (batch.length > 0) yield flush();
         return;
       }
-      if (batch.length === 0) deadline = clock.now() + options.maxWaitMs;
+      if (batch.length === 0) timer = clock.delay(options.maxWaitMs);
       batch.push(r.value);
-      if (batch.length >= options.maxSize) {
-        const full = batch;
-        batch = [];
-        yield full;
-      }
+      if (batch.length >= options.maxSize) yield flush();
     }
   } finally {
+    timer?.cancel();
     if (!done) await it.return?.();
   }
 }

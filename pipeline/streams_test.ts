@@ -113,6 +113,34 @@ Deno.test("batches() flushes a partial batch when its first item has waited maxW
   assert.equal(clock.pending, 0);
 });
 
+Deno.test("batches() flushes after maxWaitMs of timer time when the wall clock is set back", async () => {
+  const base = new ManualClock(1_000_000_000);
+  let jump = 0;
+  // now() jumps an hour back (NTP step, VM resume); timers keep their own time.
+  const clock = {
+    now: () => base.now() - jump,
+    delay: (ms: number) => base.delay(ms),
+  };
+  const src = new Channel<string>();
+  const it = batches(src, { maxSize: 10, maxWaitMs: 50, clock })
+    [Symbol.asyncIterator]();
+  src.push("a");
+  const next = it.next();
+  let flushed = false;
+  next.then(() => (flushed = true));
+  await settle();
+  jump = 3_600_000;
+  src.push("b");
+  await settle();
+  base.advance(50);
+  await settle();
+  assert.equal(flushed, true, "the partial batch waited for the wall clock");
+  assert.deepEqual((await next).value, ["a", "b"]);
+  src.close();
+  assert.equal((await it.next()).done, true);
+  assert.equal(base.pending, 0);
+});
+
 Deno.test("batches() pulls from the input only when asked", async () => {
   const clock = new ManualClock();
   const src = new Channel<number>();

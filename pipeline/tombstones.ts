@@ -34,6 +34,11 @@ export class TombstoneCache {
     return this.#versions.size;
   }
 
+  /** Forgets every delete (the index they were about is gone). */
+  clear(): void {
+    this.#versions.clear();
+  }
+
   /** `[id, version]` pairs, oldest first, for a snapshot. */
   entries(): Array<[string, number]> {
     return [...this.#versions];

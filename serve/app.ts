@@ -15,6 +15,7 @@ import { SEARCH_PAGE } from "./page.ts";
 import { readJsonBody } from "./read_json_body.ts";
 import { requestMetrics } from "./request_metrics.ts";
 import { resolveLimits, resolveTuning } from "./resolve_options.ts";
+import { searchLimiter } from "./search_limiter.ts";
 import { parseSearchBody, parseSearchParams } from "./search_request.ts";
 import { notReady, SearchService } from "./search_service.ts";
 
@@ -49,7 +50,13 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   });
   const app = new Hono<AppEnv>();
   app.use(requestMetrics(options.metrics, log));
-  mountProbes(app, options.searcher);
+  mountProbes(app, options.searcher, options.degraded);
+  app.use(
+    "/search",
+    searchLimiter(options.metrics, {
+      maxInFlight: options.maxSearchesInFlight,
+    }),
+  );
   mountSearch(app, service, limits);
   mountProducts(app, options.searcher, limits);
   const admin = options.admin !== undefined && options.admin.token.length > 0;
@@ -87,14 +94,24 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   return app;
 }
 
-function mountProbes(app: Hono<AppEnv>, searcher: Searcher): void {
+function mountProbes(
+  app: Hono<AppEnv>,
+  searcher: Searcher,
+  degraded: () => readonly string[] = () => [],
+): void {
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", (c) => {
     if (!searcher.ready) {
       return c.json({ ready: false, ...errorBody(notReady()) }, 503);
     }
     const { version, size } = searcher.info();
-    return c.json({ ready: true, index: { version, size } });
+    const problems = degraded();
+    // Still serving: degraded is reported, not taken out of rotation.
+    return c.json({
+      ready: true,
+      index: { version, size },
+      ...(problems.length > 0 ? { degraded: problems } : {}),
+    });
   });
 }
 

@@ -200,4 +200,11 @@ export interface AppOptions {
   readonly searchLatency?: LatencyWindow;
   /** Monotonic clock in ms, for `took_ms` and latency. @default performance.now */
   readonly now?: () => number;
+  /** Searches running at once; more get 503 + Retry-After. @default 32 */
+  readonly maxSearchesInFlight?: number;
+  /**
+   * Why the service is degraded though it serves (e.g. snapshots failing); /readyz
+   * stays 200 and lists them. @default none
+   */
+  readonly degraded?: () => readonly string[];
 }

@@ -38,6 +38,8 @@ export interface HttpDeps {
   readonly swaps: Swaps;
   /** Ready once loaded from a snapshot or caught up with the log. */
   readonly readiness: Readiness;
+  /** The Kafka log the index belongs to and its rebuilds, for /stats. */
+  logStats(): Record<string, unknown>;
 }
 
 /** Starts the server; `stop()` stops accepting and waits for it to finish. */
@@ -55,6 +57,8 @@ export async function startHttp(
     stats: () => collectStats(deps, searcher),
     metrics,
     log: log.child({ stage: "serve" }),
+    maxSearchesInFlight: config.http.maxSearchesInFlight,
+    degraded: () => degradedReasons(deps),
     ...(config.http.adminToken
       ? {
         admin: { token: config.http.adminToken, actions: adminActions(deps) },
@@ -173,6 +177,7 @@ function collectStats(
     snapshot: {
       ageMs: checkpointer.ageMs,
       pendingEvents: checkpointer.pending,
+      failing: checkpointer.failing,
     },
     model: {
       version: generations.modelVersion,
@@ -182,7 +187,19 @@ function collectStats(
       total: byLabel(metrics, "index_swaps_total", "reason"),
       reindex: swaps.reindexState,
     },
+    log: deps.logStats(),
   };
+}
+
+/** Why the service is degraded while it serves: snapshots (and so commits) failing. */
+function degradedReasons(deps: HttpDeps): string[] {
+  const failing = deps.checkpointer.failing;
+  if (failing === null) return [];
+  return [
+    `Snapshots are failing (${failing.attempts} attempts since ${
+      new Date(failing.sinceMs).toISOString()
+    }): ${failing.error}; nothing is committed until one succeeds`,
+  ];
 }
 
 function registerGauges(deps: HttpDeps): void {

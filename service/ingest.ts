@@ -56,6 +56,8 @@ export interface IngestDeps {
   readonly covered: CoveredOffsets;
   /** Partitions of the topic. */
   readonly partitions: number;
+  /** Called on every group join (the log is checked again). */
+  readonly onAssigned?: () => void;
 }
 
 /** Running ingestion. */
@@ -201,6 +203,7 @@ function onAssign(
   assigned: readonly number[],
 ): Record<number, string> {
   const gone = deps.covered.assign(assigned);
+  deps.onAssigned?.();
   if (gone.length > 0) {
     dropPartitions(deps, gone).catch((err: unknown) =>
       deps.log.error("partition_drop_failed", { partitions: gone, error: err })

@@ -11,6 +11,7 @@ import type { SourceMessage } from "../types.ts";
 export class IngestGate {
   #holds = 0;
   #resumed = Promise.withResolvers<void>();
+  #rewinds = 0;
   readonly #handedOut = new Map<string, SourceMessage>();
 
   /** Messages of `source`, held back while paused. */
@@ -18,7 +19,10 @@ export class IngestGate {
     source: AsyncIterable<SourceMessage>,
   ): AsyncGenerator<SourceMessage> {
     for await (const message of source) {
+      const rewinds = this.#rewinds;
       while (this.#holds > 0) await this.#resumed.promise;
+      // Read before a rewind (see forget): the source delivers it again.
+      if (rewinds !== this.#rewinds) continue;
       this.#handedOut.set(
         `${message.topic}\u0000${message.partition}`,
         message,
@@ -39,6 +43,15 @@ export class IngestGate {
       released = true;
       if (--this.#holds === 0) this.#resumed.resolve();
     };
+  }
+
+  /**
+   * While paused and drained, the source was rewound: what was handed out is forgotten,
+   * and a message held back by the pause is dropped instead of handed out.
+   */
+  forget(): void {
+    this.#rewinds++;
+    this.#handedOut.clear();
   }
 
   get paused(): boolean {

@@ -75,6 +75,11 @@ export class Readiness {
     this.#check = check;
   }
 
+  /** Not ready again until `check` holds (the index is being rebuilt from the log). */
+  reset(): void {
+    this.#ready = false;
+  }
+
   /** Whether the service is ready; latches the first time `check` holds. */
   get ready(): boolean {
     this.#ready ||= this.#check();

@@ -10,6 +10,7 @@ export { type Replica, type ReplicaOptions, startReplica } from "./replica.ts";
 export { type Fanout, type FanoutOptions, startFanout } from "./fanout.ts";
 export type { AutoCompactOptions, ReindexState, Swaps } from "./swaps.ts";
 export type { ReindexResult } from "./reindex.ts";
+export { partitionOf } from "./partitions.ts";
 export type { Generation, Generations } from "./generations.ts";
 export type { ThumbnailStore } from "./thumbnails.ts";
 // Types from other modules that the contracts above mention

@@ -74,6 +74,16 @@ export class CoveredOffsets {
     return gone;
   }
 
+  /** Forgets what is covered (a rebuild): every partition starts at the log start. */
+  reset(): void {
+    this.#next.clear();
+  }
+
+  /** Partitions owned now. */
+  owned(): number[] {
+    return [...this.#owned];
+  }
+
   /** Whether `partition` is owned now. */
   owns(partition: number): boolean {
     return this.#owned.has(partition);

@@ -96,6 +96,9 @@ export async function reindex(
         `Refusing to swap in the new index: it holds ${index.size} products, the live one ${liveSize} (pass "force": true to swap anyway)`,
       );
     }
+    // Cancelled while live ingestion was paused (e.g. the log changed under the
+    // shadow): nothing is installed.
+    options.signal?.throwIfAborted();
     const previousVersion = deps.generations.modelVersion;
     deps.generations.install(generation, index);
     release();

@@ -21,6 +21,7 @@ import type { Logger } from "../log.ts";
 import { Metrics } from "../metrics.ts";
 import { createApp } from "../serve/mod.ts";
 import { Generations } from "./generations.ts";
+import { type RecordedLog, recordedLog } from "./log_identity.ts";
 
 /** Options of {@linkcode startReplica}. */
 export interface ReplicaOptions {
@@ -76,6 +77,7 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
   });
   let loadedSeq = -1;
   let loadedAtMs = 0;
+  let loadedLog: RecordedLog | null = null;
   const reloads = metrics.counter(
     "replica_reloads_total",
     "Snapshots swapped in",
@@ -104,6 +106,7 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
       loaded.index[Symbol.dispose]();
       throw err;
     }
+    noteLog(recordedLog(loaded.manifest.meta));
     loadedSeq = loaded.manifest.seq;
     loadedAtMs = Date.now();
     reloads.inc();
@@ -111,6 +114,31 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
       seq: loadedSeq,
       size: loaded.index.size,
       modelVersion: loaded.manifest.modelVersion,
+    });
+  };
+  /** The ingest process rebuilt from another log: the old index is replaced, and said so. */
+  const noteLog = (next: RecordedLog | null) => {
+    const previous = loadedLog;
+    loadedLog = next;
+    if (previous === null || next === null) return;
+    const reason = previous.clusterId !== next.clusterId
+      ? "cluster_changed"
+      : previous.topic !== next.topic
+      ? "topic_changed"
+      : previous.topicId !== next.topicId
+      ? "topic_recreated"
+      : null;
+    if (reason === null) return;
+    metrics.counter(
+      "log_rebuilds_total",
+      "Index rebuilds from the topic because the log changed, by reason",
+    ).inc({ reason });
+    log.warn("replica_log_changed", {
+      reason,
+      why:
+        "the ingest process rebuilt its index from another Kafka log: the snapshot of the old log is replaced",
+      from: previous,
+      to: next,
     });
   };
   await refresh().catch((err: unknown) =>
@@ -130,6 +158,7 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
         seq: loadedSeq,
         loadedAgeMs: loadedAtMs ? Date.now() - loadedAtMs : null,
       },
+      log: loadedLog,
       model: {
         version: generations.modelVersion,
         dir: generations.active.bundle.dir,

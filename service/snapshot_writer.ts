@@ -1,13 +1,15 @@
 /**
  * The one writer of the snapshot folder: periodic checkpoints and the snapshot after a
- * model upgrade queue here, one at a time. Each snapshot records the Kafka offsets it
- * covers and the bundle folder of its model (read replicas load that bundle).
+ * model upgrade queue here, one at a time. Each snapshot records the Kafka log it belongs
+ * to (cluster id, topic, topic id), the offsets it covers and the bundle folder of its
+ * model (read replicas load that bundle).
  * @module
  */
 import { type IndexHolder, saveSnapshot } from "../index/mod.ts";
 import type { Logger } from "../log.ts";
 import type { PartitionOffsets, TombstoneCache } from "../pipeline/mod.ts";
 import type { Generations } from "./generations.ts";
+import type { RecordedLog } from "./log_identity.ts";
 
 /** Options of {@linkcode SnapshotWriter}. */
 export interface SnapshotWriterOptions {
@@ -16,6 +18,8 @@ export interface SnapshotWriterOptions {
   readonly dir: string;
   /** Extra manifest metadata (topic, group). */
   readonly meta: Readonly<Record<string, unknown>>;
+  /** The Kafka log the live index belongs to, recorded as `meta.log`. */
+  readonly belongsTo: () => RecordedLog;
   /** Versions of recent deletes, saved so a restart still ignores late, older upserts. */
   readonly tombstones: TombstoneCache;
   readonly keep: number;
@@ -50,6 +54,7 @@ export class SnapshotWriter {
     await saveSnapshot(live, this.#o.dir, {
       meta: {
         ...this.#o.meta,
+        log: this.#o.belongsTo(),
         offsets,
         modelDir,
         tombstones: this.#o.tombstones.entries(),

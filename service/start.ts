@@ -21,9 +21,10 @@ import {
 import {
   ensureTopic,
   type KafkaSource,
+  LogReader,
   startEmbeddedBroker,
 } from "../ingest/mod.ts";
-import { IndexHolder } from "../index/mod.ts";
+import { createUsearchIndex, IndexHolder } from "../index/mod.ts";
 import {
   Checkpointer,
   type PipelineSummary,
@@ -35,7 +36,10 @@ import { resolveModelDir, saveActiveModel } from "./active_model.ts";
 import { Generations } from "./generations.ts";
 import { startHttp } from "./http.ts";
 import { IngestGate } from "./ingest_gate.ts";
-import { openIndex } from "./open_index.ts";
+import { indexParams, openIndex } from "./open_index.ts";
+import { recordOf } from "./log_identity.ts";
+import { LogWatch } from "./log_watch.ts";
+import { pollUntil } from "./ingest_gate.ts";
 import { CoveredOffsets } from "./partitions.ts";
 import { startIngest } from "./ingest.ts";
 import { SnapshotWriter } from "./snapshot_writer.ts";
@@ -100,8 +104,23 @@ export async function startService(
       device: config.encoder.device,
       log: log.child({ stage: "encode" }),
     });
+    const logReader = stack.use(
+      LogReader.create({ brokers, clientId: config.kafka.clientId }),
+    );
+    const logAtStart = await logReader.readSettled(topic);
     const snapshotsDir = join(config.dataDir, "snapshots");
-    const opened = await openIndex(config, bundle, snapshotsDir, log);
+    const opened = await openIndex(config, bundle, snapshotsDir, {
+      log,
+      current: logAtStart,
+      read: () => logReader.readSettled(topic),
+    });
+    if (opened.rejected) {
+      metrics.counter(
+        "log_rebuilds_total",
+        "Index rebuilds from the topic because the log changed, by reason",
+      ).inc({ reason: opened.rejected.reason });
+    }
+    let watch: LogWatch | null = null;
     const holder = new IndexHolder({
       initial: opened.index,
       log: log.child({ stage: "index" }),
@@ -122,6 +141,7 @@ export async function startService(
       generations,
       dir: snapshotsDir,
       meta: { topic, groupId },
+      belongsTo: () => watch?.belongs ?? recordOf(logAtStart),
       tombstones,
       keep: config.snapshots.keep,
       log: log.child({ stage: "index" }),
@@ -187,6 +207,8 @@ export async function startService(
       applied: () => covered.offsets(),
       swaps,
       readiness,
+      logStats: () =>
+        watch?.stats() ?? { ...recordOf(logAtStart), rebuilds: {} },
     });
     const ingest = await startIngest({
       config,
@@ -202,9 +224,55 @@ export async function startService(
       tombstones,
       covered,
       partitions: topicInfo.partitions,
+      onAssigned: () => watch?.checkSoon(),
     });
     source = ingest.source;
     stack.use(ingest);
+    watch = new LogWatch({
+      reader: logReader,
+      topic,
+      initial: recordOf(logAtStart),
+      intervalMs: config.kafka.logCheckMs,
+      rebuild: {
+        log: log.child({ stage: "index" }),
+        metrics,
+        exclusive: (reason, fn) => swaps.exclusive(reason, fn),
+        pauseAndDrain: async () => {
+          const release = gate.pause();
+          try {
+            await pollUntil(() => gate.drained(checkpointer.offsets()), {
+              what: "in-flight events before a rebuild",
+              timeoutMs: 120_000,
+            });
+          } catch (err) {
+            release();
+            throw err;
+          }
+          return release;
+        },
+        installEmptyIndex: async () => {
+          const b = generations.active.bundle;
+          await holder.replace(createUsearchIndex({
+            dims: b.manifest.dims,
+            modelVersion: b.manifest.version,
+            ...indexParams(config),
+          }));
+        },
+        forgetProgress: () => {
+          covered.reset();
+          checkpointer.reset();
+          tombstones.clear();
+          gate.forget();
+        },
+        covered: () => covered.offsets()[topic] ?? {},
+        owned: () => covered.owned(),
+        source: () => source,
+        unready: () => readiness.reset(),
+        snapshot: () => writer.write(covered.offsets()),
+      },
+    });
+    stack.use(watch);
+    watch.start();
     log.info("service_started", {
       url: http.url,
       brokers,
@@ -216,6 +284,7 @@ export async function startService(
     let stopping: Promise<void> | undefined;
     const stop = () =>
       stopping ??= (async () => {
+        await watch?.[Symbol.asyncDispose]();
         swaps.abort();
         const summary = await ingest.stop();
         await swaps.settled();

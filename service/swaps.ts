@@ -46,6 +46,7 @@ export class Swaps {
   #reindex: ReindexState = { state: "idle" };
   #reindexRun: Promise<void> | null = null;
   readonly #abort = new AbortController();
+  #reindexAbort = new AbortController();
 
   constructor(deps: {
     holder: IndexHolder;
@@ -101,9 +102,14 @@ export class Swaps {
     const notReady = this.#notReady();
     if (notReady !== null) throw new HttpError(409, "not_ready", notReady);
     this.#reindex = { state: "running", modelDir, startedAtMs: Date.now() };
+    this.#reindexAbort = new AbortController();
+    const signal = AbortSignal.any([
+      this.#abort.signal,
+      this.#reindexAbort.signal,
+    ]);
     this.#reindexRun = this.#serial(() =>
       reindex(this.#reindexDeps, modelDir, {
-        signal: this.#abort.signal,
+        signal,
         force: options.force === true,
       })
     )
@@ -116,6 +122,18 @@ export class Swaps {
         this.#log.error("reindex_failed", { modelDir, error: err });
       });
     return this.#reindex;
+  }
+
+  /**
+   * Runs `fn` with no other swap running; a running reindex is cancelled first with
+   * `reason` (its shadow index was built from a log that changed).
+   */
+  exclusive<T>(reason: string, fn: () => Promise<T>): Promise<T> {
+    if (this.#reindex.state === "running") {
+      this.#log.warn("reindex_cancelled", { why: reason });
+      this.#reindexAbort.abort(new Error(`Reindex cancelled: ${reason}`));
+    }
+    return this.#serial(fn);
   }
 
   /** Aborts a running reindex (the live index and model stay). */

@@ -1,7 +1,8 @@
 /**
  * Issue 5, faults (CI short mode of `deno task faults`): the service runs as a child
  * process and is killed with SIGKILL at a random moment while events stream; then its
- * newest snapshot is left as is, corrupted, or all snapshots are wiped. After restart,
+ * newest snapshot is left as is, corrupted, or all snapshots are wiped, or the topic is
+ * deleted and created again (issue 13: the old log's snapshot must not be used). After restart,
  * the snapshot it loads covers every committed offset and, once caught up, the index
  * holds exactly the live products with their latest titles.
  */
@@ -9,7 +10,12 @@ import assert from "node:assert/strict";
 import { type FaultMode, runKillTrial } from "../tools/fault_trial.ts";
 import { testBrokers } from "./_kafka.ts";
 
-const MODES: FaultMode[] = ["kill", "corrupt-newest", "wipe-snapshots"];
+const MODES: FaultMode[] = [
+  "kill",
+  "corrupt-newest",
+  "wipe-snapshots",
+  "recreate-topic",
+];
 
 for (const [i, mode] of MODES.entries()) {
   Deno.test(`kill -9 trial (${mode}): nothing committed is lost, no extra product`, async () => {

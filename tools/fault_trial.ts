@@ -1,9 +1,10 @@
 /**
  * One kill -9 trial: the service runs as a child process while events stream; it is
  * killed with SIGKILL at a random moment; optionally its newest snapshot is corrupted or
- * every snapshot is wiped; it restarts, and the trial checks that the snapshot it will
- * load covers every committed offset, and that after catching up the index holds exactly
- * the live products with their latest titles.
+ * every snapshot is wiped, or the topic is deleted and created again; it restarts, and
+ * the trial checks that the snapshot it will load covers every committed offset, and that
+ * after catching up the index holds exactly the live products of the log with their
+ * latest titles.
  * @module
  */
 import { join } from "node:path";
@@ -21,8 +22,16 @@ import {
   waitReady,
 } from "./_fault_helpers.ts";
 
-/** What happens to the data dir between the kill and the restart. */
-export type FaultMode = "kill" | "corrupt-newest" | "wipe-snapshots";
+/**
+ * What happens between the kill and the restart: nothing, the newest snapshot corrupted,
+ * every snapshot wiped, or the topic deleted and created again (the rest of the stream
+ * then goes to the new, empty log; the data dir's snapshot belongs to the old one).
+ */
+export type FaultMode =
+  | "kill"
+  | "corrupt-newest"
+  | "wipe-snapshots"
+  | "recreate-topic";
 
 /** Options of {@linkcode runKillTrial}. */
 export interface KillTrialOptions {
@@ -110,11 +119,13 @@ export async function runKillTrial(
     brokers: [...options.brokers],
     logLevel: logLevel.NOTHING,
   });
-  const { events, expected } = eventStream(
+  const stream = eventStream(
     options.seed,
     options.events ?? 1500,
     options.ids ?? 400,
   );
+  const { events } = stream;
+  let expected = stream.expected;
   const env = childEnv(options.brokers, topic, `${topic}-g`, dataDir, random);
   const producer = kafka.producer();
   await producer.connect();
@@ -128,6 +139,10 @@ export async function runKillTrial(
     const killedAfterMs = Date.now() - started;
     const committedAtKill = await committed(kafka, `${topic}-g`, topic);
     await damage(join(dataDir, "snapshots"), options.mode);
+    if (options.mode === "recreate-topic") {
+      await recreateTopic(kafka, topic);
+      expected = expectedOf(events.slice(killAt));
+    }
     const snapshotOffsets = await newestValidOffsets(
       join(dataDir, "snapshots"),
       topic,
@@ -203,6 +218,48 @@ async function damage(dir: string, mode: FaultMode): Promise<void> {
   const file = join(dir, newest.name, "vectors.f32");
   const bytes = await Deno.readFile(file);
   await Deno.writeFile(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+}
+
+/** Deletes `topic` and creates it again, empty, compacted, with as many partitions. */
+async function recreateTopic(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const partitions = (await admin.fetchTopicOffsets(topic)).length;
+    await admin.deleteTopics({ topics: [topic], timeout: 20_000 });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      try {
+        await admin.createTopics({
+          topics: [{
+            topic,
+            numPartitions: partitions,
+            configEntries: [{ name: "cleanup.policy", value: "compact" }],
+          }],
+        });
+      } catch {
+        // Still being deleted; the listing below decides.
+      }
+      if ((await admin.listTopics()).includes(topic)) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`Cannot recreate topic "${topic}" within 60 s`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The final title per live id after `events` alone (a new log). */
+function expectedOf(events: readonly Event[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of events) {
+    const value = e.value === null
+      ? null
+      : JSON.parse(e.value) as { op: string; title?: string };
+    if (value === null || value.op === "delete") out.delete(e.key);
+    else out.set(e.key, value.title ?? "");
+  }
+  return out;
 }
 
 async function newestValidOffsets(

@@ -1,9 +1,12 @@
 /**
  * `deno task faults [--trials 20] [--short] [--seed S] [--recovery N]`: kill -9 fault
  * trials against the real service as a child process (see tools/fault_trial.ts). Modes
- * rotate: plain kill, kill + corrupted newest snapshot, kill + wiped snapshots. One line
+ * rotate: plain kill, kill + corrupted newest snapshot, kill + wiped snapshots, kill +
+ * the topic deleted and created again while the service is down. One line
  * per trial, then totals; exit 1 when any trial lost, kept or left anything wrong.
- * `--recovery N` instead measures recovery after kill -9 with N title-only products.
+ * `--recovery N` instead measures recovery with N title-only products: after `--kills K`
+ * kill -9s in a row while updates stream (default 1), then after a graceful stop;
+ * `--session-timeout-ms MS` sets the service's consumer session timeout (default: its own).
  * Uses `KAFKA_BROKERS`, or starts an embedded broker on a free port.
  * @module
  */
@@ -18,8 +21,14 @@ import {
 import { measureRecovery } from "./fault_recovery.ts";
 
 const USAGE =
-  "Usage: deno task faults [--trials 20] [--short] [--seed S] [--events N] [--recovery PRODUCTS]";
-const MODES: FaultMode[] = ["kill", "corrupt-newest", "kill", "wipe-snapshots"];
+  "Usage: deno task faults [--trials 20] [--short] [--seed S] [--events N] [--recovery PRODUCTS [--kills K] [--session-timeout-ms MS]]";
+const MODES: FaultMode[] = [
+  "kill",
+  "corrupt-newest",
+  "kill",
+  "wipe-snapshots",
+  "recreate-topic",
+];
 const encoder = new TextEncoder();
 
 function say(line: string): void {
@@ -35,6 +44,8 @@ async function main(): Promise<number> {
       seed: { type: "string", default: String(Date.now() % 100_000) },
       events: { type: "string" },
       recovery: { type: "string" },
+      kills: { type: "string", default: "1" },
+      "session-timeout-ms": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -42,7 +53,14 @@ async function main(): Promise<number> {
   const trials = Number(values.trials ?? (values.short ? 3 : 20));
   const events = Number(values.events ?? (values.short ? 800 : 2000));
   const seed = Number(values.seed);
-  if (![trials, events, seed].every(Number.isSafeInteger) || trials < 1) {
+  const kills = Number(values.kills);
+  const session = values["session-timeout-ms"];
+  const sessionTimeoutMs = session === undefined ? undefined : Number(session);
+  if (
+    ![trials, events, seed, kills, sessionTimeoutMs ?? 0].every(
+      Number.isSafeInteger,
+    ) || trials < 1 || kills < 1
+  ) {
     return (say(USAGE), 2);
   }
   const log = createJsonLogger({ level: "warn" }).child({ stage: "faults" });
@@ -54,6 +72,8 @@ async function main(): Promise<number> {
       events,
       seed,
       recovery: values.recovery,
+      kills,
+      sessionTimeoutMs,
     });
   }
   const dataDir = await Deno.makeTempDir({ prefix: "faults-kafka-" });
@@ -64,6 +84,8 @@ async function main(): Promise<number> {
       events,
       seed,
       recovery: values.recovery,
+      kills,
+      sessionTimeoutMs,
     });
   } finally {
     await Deno.remove(dataDir, { recursive: true });
@@ -77,12 +99,21 @@ async function run(
     events: number;
     seed: number;
     recovery: string | undefined;
+    kills: number;
+    sessionTimeoutMs: number | undefined;
   },
 ): Promise<number> {
   if (o.recovery !== undefined) {
     const products = Number(o.recovery);
     if (!Number.isSafeInteger(products) || products < 1) return (say(USAGE), 2);
-    const r = await measureRecovery({ brokers, products });
+    const r = await measureRecovery({
+      brokers,
+      products,
+      kills: o.kills,
+      ...(o.sessionTimeoutMs === undefined
+        ? {}
+        : { sessionTimeoutMs: o.sessionTimeoutMs }),
+    });
     say(JSON.stringify(r));
     return r.lost === 0 ? 0 : 1;
   }
