@@ -69,10 +69,23 @@ Deno.test("startEmbeddedBroker() broker stops by itself when its parent is kille
         `${dir}/data`,
       ],
       stdout: "piped",
-      stderr: "null",
+      stderr: "piped",
     }).spawn();
     const address = await firstLine(parent.stdout);
-    assert.match(address, /^127\.0\.0\.1:\d+$/);
+    if (!/^127\.0\.0\.1:\d+$/.test(address)) {
+      // The parent could not start its broker: say why, from its own stderr.
+      try {
+        parent.kill("SIGKILL");
+      } catch {
+        // It has already exited.
+      }
+      await parent.status;
+      const why = new TextDecoder().decode(
+        (await new Response(parent.stderr).arrayBuffer()).slice(-4000),
+      );
+      assert.fail(`parent printed "${address}", not an address:\n${why}`);
+    }
+    await parent.stderr.cancel();
     assert.equal(await accepts(address), true);
     const pid = (await Deno.readTextFile(`${dir}/data/broker.pid`)).trim();
     parent.kill("SIGKILL");
