@@ -57,3 +57,4 @@ export {
   type AdaptReport,
   type AdaptValidation,
 } from "./adapt/adapt.ts";
+export type { FeatureStats } from "./image_features.ts";

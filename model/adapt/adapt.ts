@@ -55,7 +55,9 @@ import type { TextTowerParams } from "../architecture.ts";
 
 /** A product to adapt on: its title, and a loader of its image's bytes. */
 export interface AdaptProduct {
+  /** Product id. */
   readonly id: string;
+  /** Product title as the catalogue has it. */
   readonly title: string;
   /** The image's bytes; undefined when it has none or it cannot be had. */
   readonly image?: () => Promise<Uint8Array | undefined>;
@@ -69,8 +71,11 @@ const FUSION_STEPS = 150;
 
 /** Progress of {@linkcode adaptBundle}. */
 export interface AdaptProgress {
+  /** Computing image features, or training. */
   readonly phase: "features" | "train";
+  /** Products (features) or steps (train) done. */
   readonly done: number;
+  /** Of how many. */
   readonly total: number;
   /** Moving average of the loss (train phase). */
   readonly loss?: number;
@@ -130,19 +135,29 @@ export interface AdaptValidation {
 
 /** What {@linkcode adaptBundle} did. */
 export interface AdaptReport {
+  /** Name and version of the bundle adapted from. */
   readonly from: string;
+  /** Version of the new bundle. */
   readonly version: string;
+  /** Products given. */
   readonly products: number;
+  /** Of them, with a usable image (the ones trained on). */
   readonly withImages: number;
+  /** Catalogue keywords pseudo-queries were drawn from. */
   readonly keywords: number;
+  /** Image features from the cache, computed, undecodable. */
   readonly features: FeatureStats;
+  /** Optimiser steps of the towers. */
   readonly steps: number;
+  /** Validation before adapting. */
   readonly before: AdaptValidation;
+  /** Validation after adapting. */
   readonly after: AdaptValidation;
   /** Keyword Enhancement alpha chosen on the held-out products. */
   readonly alpha: number;
   /** Held-out recall@10 (fused, full titles) per alpha tried. */
   readonly alphaRecalls: Record<string, number>;
+  /** Wall time of the whole run. */
   readonly elapsedMs: number;
 }
 
