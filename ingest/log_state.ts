@@ -12,8 +12,11 @@ import { requestMetadata } from "./_metadata_request.ts";
 
 /** Log start (`low`) and end (`high`) offsets of one partition. */
 export interface PartitionRange {
+  /** Partition number. */
   readonly partition: number;
+  /** First offset still in the log. */
   readonly low: string;
+  /** Next offset to be written (the log end). */
   readonly high: string;
 }
 
@@ -21,11 +24,13 @@ export interface PartitionRange {
 export interface LogState {
   /** Id of the Kafka cluster; null when the broker does not report one. */
   readonly clusterId: string | null;
+  /** Topic name. */
   readonly topic: string;
   /** Kafka topic id (Kafka 2.8+); null when the broker predates topic ids. */
   readonly topicId: string | null;
   /** False when the topic does not exist (deleted); `partitions` is empty then. */
   readonly exists: boolean;
+  /** Offsets of every partition. */
   readonly partitions: readonly PartitionRange[];
 }
 
@@ -146,6 +151,7 @@ export class LogReader implements AsyncDisposable {
     throw last;
   }
 
+  /** Disconnects the admin client (bounded to 10 s). */
   async [Symbol.asyncDispose](): Promise<void> {
     await withTimeout(10_000, () => this.#admin.disconnect()).catch(() => {
       // Only a metadata client: nothing more to release if its disconnect fails.
