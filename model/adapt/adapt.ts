@@ -217,10 +217,10 @@ export async function adaptBundle(o: AdaptOptions): Promise<AdaptReport> {
   const fusionRows = order.slice(0, Math.floor(nVal / 2));
   const val = order.slice(Math.floor(nVal / 2), nVal);
   const train = order.slice(nVal);
-  standardise(params, data.feats, train, f);
   const valQueries = sampleMany(val, data, keywords, createRng(7), 0.5);
   const validate = () => validation(params, data, val, valQueries);
   const before = validate().figures;
+  standardise(params, data.feats, train, f);
   const steps = o.steps ?? 400;
   trainAdapted(params, data, train, keywords, {
     steps,
