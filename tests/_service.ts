@@ -223,3 +223,12 @@ export function searchLoop(url: string, words: readonly string[]) {
     },
   };
 }
+
+/** `n` upsert events: ids `${prefix}${i}`, titles `${title} ${prefix} ${i}`. */
+export function upserts(prefix: string, n: number, title: string) {
+  return Array.from({ length: n }, (_, i) => ({
+    op: "upsert",
+    id: `${prefix}${i}`,
+    title: `${title} ${prefix} ${i}`,
+  }));
+}

@@ -17,17 +17,13 @@ import {
   produceEvents,
   type ServicePlace,
   startTestService,
+  upserts,
   waitFor,
 } from "./_service.ts";
 import { testBrokers } from "./_kafka.ts";
 
-function products(prefix: string, n: number) {
-  return Array.from({ length: n }, (_, i) => ({
-    op: "upsert",
-    id: `${prefix}${i}`,
-    title: `Striped cotton summer shirt ${prefix} ${i}`,
-  }));
-}
+const products = (prefix: string, n: number) =>
+  upserts(prefix, n, "Striped cotton summer shirt");
 
 function admin() {
   return new Kafka({

@@ -8,16 +8,12 @@ import {
   newPlace,
   produceEvents,
   startTestService,
+  upserts,
   waitFor,
 } from "./_service.ts";
 
-function products(prefix: string, n: number) {
-  return Array.from({ length: n }, (_, i) => ({
-    op: "upsert",
-    id: `${prefix}${i}`,
-    title: `Red linen summer dress ${prefix} ${i}`,
-  }));
-}
+const products = (prefix: string, n: number) =>
+  upserts(prefix, n, "Red linen summer dress");
 
 Deno.test("overload: searches past the in-flight limit get 503 + Retry-After; probes and ingest stay responsive", async () => {
   const place = await newPlace();

@@ -13,16 +13,12 @@ import {
   newPlace,
   produceEvents,
   startTestService,
+  upserts,
   waitFor,
 } from "./_service.ts";
 
-function products(prefix: string, n: number) {
-  return Array.from({ length: n }, (_, i) => ({
-    op: "upsert",
-    id: `${prefix}${i}`,
-    title: `Green wool winter coat ${prefix} ${i}`,
-  }));
-}
+const products = (prefix: string, n: number) =>
+  upserts(prefix, n, "Green wool winter coat");
 
 async function committed(group: string, topic: string): Promise<number> {
   const admin = new Kafka({
