@@ -43,6 +43,7 @@ import {
   towerPairs,
   zeroGrads,
 } from "../train/backward.ts";
+import { recallAtK } from "../train/evaluate.ts";
 import { infoNce } from "../train/loss.ts";
 import {
   catalogKeywords,
@@ -571,50 +572,11 @@ function fitFusion(
   }
 }
 
-/** Capped recall@10 of `scores` [queries, candidates] against the relevant sets. */
-function recallAt10(
-  scores: Float32Array,
-  candidates: number,
-  relevant: readonly Set<number>[],
-): number {
-  let sum = 0;
-  relevant.forEach((rel, a) => {
-    const row = Array.from(
-      scores.subarray(a * candidates, (a + 1) * candidates),
-    );
-    const top = row.map((s, b) => [s, b] as const).sort((x, y) => y[0] - x[0])
-      .slice(0, 10);
-    const hits = top.filter(([, b]) => rel.has(b)).length;
-    sum += hits / Math.min(10, rel.size);
-  });
-  return relevant.length === 0 ? 0 : sum / relevant.length;
-}
-
-function dotAll(
-  a: Float32Array,
-  b: Float32Array,
-  d: number,
-): Float32Array {
-  const na = a.length / d;
-  const nb = b.length / d;
-  const out = new Float32Array(na * nb);
-  for (let i = 0; i < na; i++) {
-    for (let j = 0; j < nb; j++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) {
-        s += (a[i * d + k] ?? 0) * (b[j * d + k] ?? 0);
-      }
-      out[i * nb + j] = s;
-    }
-  }
-  return out;
-}
-
 /** Validation figures, and the held-out fused vectors and relevance they came from. */
 interface Checked {
   readonly figures: AdaptValidation;
   readonly fused: Float32Array;
-  readonly relevant: readonly Set<number>[];
+  readonly relevant: readonly (readonly number[])[];
 }
 
 function validation(
@@ -641,10 +603,8 @@ function validation(
   for (let i = 0; i < n; i++) weight += full.weights[2 * i + 1] ?? 0;
   const q = encodeTexts(params.query, queries.map((s) => s.pq.query), text);
   const relevant = queries.map((s) =>
-    new Set(
-      val.flatMap((row, b) =>
-        s.pq.words.every((w) => data.words[row]?.has(w)) ? [b] : []
-      ),
+    val.flatMap((row, b) =>
+      s.pq.words.every((w) => data.words[row]?.has(w)) ? [b] : []
     )
   );
   // Every held-out title without any query word: what the image alone must carry.
@@ -661,9 +621,9 @@ function validation(
   const fused = fusionForward(params.fusion, stripped, img, has, n).vector;
   return {
     figures: {
-      imageRecall: recallAt10(dotAll(q, img, d), n, relevant),
-      fusedRecall: recallAt10(dotAll(q, fused, d), n, relevant),
-      fullRecall: recallAt10(dotAll(q, full.vector, d), n, relevant),
+      imageRecall: recallAtK(q, img, { relevant, dims: d }),
+      fusedRecall: recallAtK(q, fused, { relevant, dims: d }),
+      fullRecall: recallAtK(q, full.vector, { relevant, dims: d }),
       imageWeight: n === 0 ? 0 : weight / n,
     },
     fused: full.vector,
@@ -691,7 +651,6 @@ function chooseAlpha(
   const terms = [...new Set(hits.flat())];
   const termVectors = encodeTexts(params.query, terms, text);
   const termIndex = new Map(terms.map((t, i) => [t, i]));
-  const n = v.fused.length / d;
   const recalls: Record<string, number> = {};
   let best = { alpha: 0, recall: -1 };
   for (const alpha of candidates) {
@@ -706,7 +665,10 @@ function chooseAlpha(
         i * d,
       );
     });
-    const recall = recallAt10(dotAll(enhanced, v.fused, d), n, v.relevant);
+    const recall = recallAtK(enhanced, v.fused, {
+      relevant: v.relevant,
+      dims: d,
+    });
     recalls[String(alpha)] = recall;
     if (recall > best.recall) best = { alpha, recall };
   }

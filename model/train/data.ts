@@ -7,16 +7,9 @@
  */
 
 import { isAbsolute, join } from "node:path";
-import {
-  type ImageSpec,
-  textFeatures,
-  type TextSpec,
-} from "../../encode/mod.ts";
+import { textFeatures, type TextSpec } from "../../encode/mod.ts";
 import type { ModelConfig } from "../architecture.ts";
-import {
-  type FeatureStore,
-  imageSpecOf as frontSpec,
-} from "../image_features.ts";
+import type { FeatureStore } from "../image_features.ts";
 
 /** One product of the catalogue. */
 export interface CatalogProduct {
@@ -57,11 +50,6 @@ export interface QuerySet {
   /** [q, T] query feature ids. */
   readonly ids: Int32Array;
   readonly relevant: readonly (readonly number[])[];
-}
-
-/** The full image spec for the encode stage's decoder. */
-export function imageSpecOf(config: ModelConfig): ImageSpec {
-  return frontSpec(config.image);
 }
 
 async function readJsonLines(path: string): Promise<unknown[]> {

@@ -31,7 +31,7 @@ import {
 import { buildVocabulary } from "./vocabulary.ts";
 import { FeatureStore } from "../image_features.ts";
 import { decodeImage } from "../../encode/mod.ts";
-import { imageSpecOf } from "./data.ts";
+import { imageSpecOf } from "../image_features.ts";
 
 /** Options of {@linkcode trainBundle}. */
 export interface TrainBundleOptions {
@@ -195,7 +195,7 @@ async function parityOnValidation(
   for (const [i, p] of withImages.entries()) {
     const result = await decodeImage(
       await Deno.readFile(p.imagePath ?? ""),
-      imageSpecOf(params.config),
+      imageSpecOf(params.config.image),
     );
     if (result.kind !== "ok") continue;
     pixels.set(result.tensor.data, i * 3 * side * side);
