@@ -76,7 +76,12 @@ export function log4jProperties(logFile: string): string {
 
 /** A random KRaft cluster id: 16 random bytes, URL-safe base64 without padding. */
 export function randomClusterId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-")
-    .replaceAll("/", "_").replaceAll("=", "");
+  // Like Kafka's own Uuid.randomUuid: never one that starts with "-", which the
+  // storage tool's argument parser would take for an option ("-t -abc…").
+  for (;;) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const id = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-")
+      .replaceAll("/", "_").replaceAll("=", "");
+    if (!id.startsWith("-")) return id;
+  }
 }
