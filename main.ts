@@ -8,7 +8,7 @@
 import { ENV_VARS, loadConfig, redactConfig } from "./config.ts";
 import { ConfigError } from "./errors.ts";
 import { createJsonLogger } from "./log.ts";
-import { startService } from "./service/mod.ts";
+import { startService } from "./app/mod.ts";
 import { routeProcessWarnings } from "./ingest/mod.ts";
 
 async function main(): Promise<number> {

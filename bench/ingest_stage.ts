@@ -9,7 +9,7 @@
 import { loadConfig } from "../config.ts";
 import { createMemoryLogger } from "../log.ts";
 import type { ProductRecord } from "../types.ts";
-import { type Service, startService } from "../service/mod.ts";
+import { type Service, startService } from "../app/mod.ts";
 import type { BenchCatalog } from "./_catalog.ts";
 import { BenchProducer } from "./_producer.ts";
 import {

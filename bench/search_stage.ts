@@ -9,7 +9,7 @@ import type { Encoders } from "../encode/mod.ts";
 import type { VectorIndex } from "../index/mod.ts";
 import { createMemoryLogger } from "../log.ts";
 import { Metrics } from "../metrics.ts";
-import { createApp } from "../serve/mod.ts";
+import { createApp } from "../api/mod.ts";
 import { perSecond } from "./_stats.ts";
 import { runWrk, type WrkResult } from "./_wrk.ts";
 

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Admin } from "kafkajs";
-import { delay, withTimeout } from "./_delay.ts";
+import { delay, withTimeout } from "../delay.ts";
 import type { PartitionTracker } from "./_partition_tracker.ts";
 
 /** Callbacks of {@linkcode LagPoller}. */

@@ -5,7 +5,7 @@
 import { SourceError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { createKafkaClient } from "./_client.ts";
-import { delay, withTimeout } from "./_delay.ts";
+import { delay, withTimeout } from "../delay.ts";
 import kafkajs from "kafkajs";
 
 // kafkajs exports its error classes by spreading; only the default import sees them.

@@ -22,7 +22,7 @@ import type { Logger } from "../log.ts";
 import type { MessagePosition, SourceMessage } from "../types.ts";
 import { BoundedQueue } from "./_bounded_queue.ts";
 import { createKafkaClient } from "./_client.ts";
-import { withTimeout } from "./_delay.ts";
+import { withTimeout } from "../delay.ts";
 import { toSourceMessage } from "./_convert.ts";
 import { LagPoller } from "./_lag_poller.ts";
 import { PartitionTracker } from "./_partition_tracker.ts";

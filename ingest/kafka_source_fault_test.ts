@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
 import { createMemoryLogger } from "../log.ts";
-import { delay } from "./_delay.ts";
-import { freePort } from "./_free_port.ts";
+import { delay } from "../delay.ts";
+import { freePort } from "../broker/_free_port.ts";
+import { type EmbeddedBroker, startEmbeddedBroker } from "../broker/mod.ts";
 import { take } from "./_source_contract.ts";
 import {
   createKafkaPublisher,
   createKafkaSource,
-  type EmbeddedBroker,
   ensureTopic,
   routeProcessWarnings,
-  startEmbeddedBroker,
 } from "./mod.ts";
 
 // kafkajs' harmless TimeoutNegativeWarning stays out of the test output.

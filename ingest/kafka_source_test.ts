@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createMemoryLogger } from "../log.ts";
 import { testBrokers, uniqueTopic } from "../tests/_kafka.ts";
-import { delay } from "./_delay.ts";
+import { delay } from "../delay.ts";
 import { take } from "./_source_contract.ts";
 import {
   createKafkaPublisher,

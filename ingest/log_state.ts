@@ -7,7 +7,7 @@
 import type { Admin } from "kafkajs";
 import { SourceError } from "../errors.ts";
 import { createKafkaClient } from "./_client.ts";
-import { withTimeout } from "./_delay.ts";
+import { withTimeout } from "../delay.ts";
 import { requestMetadata } from "./_metadata_request.ts";
 
 /** Log start (`low`) and end (`high`) offsets of one partition. */

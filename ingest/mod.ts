@@ -14,7 +14,7 @@
  * - On abort/dispose: the consumer leaves its group; buffered messages are dropped
  *   (they were not committed, so they will be redelivered).
  *
- * Also the embedded single-node Kafka broker used for dev and tests.
+ * The embedded single-node Kafka broker used for dev and tests lives in `broker/`.
  * @module
  */
 export type {
@@ -25,11 +25,6 @@ export type {
   SourceMessage,
 } from "../types.ts";
 export type { Logger } from "../log.ts";
-export {
-  type EmbeddedBroker,
-  type EmbeddedBrokerOptions,
-  startEmbeddedBroker,
-} from "./embedded_broker.ts";
 export {
   ensureTopic,
   type EnsureTopicOptions,

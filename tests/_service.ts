@@ -7,7 +7,7 @@ import { Buffer } from "node:buffer";
 import { Kafka, logLevel } from "kafkajs";
 import { loadConfig } from "../config.ts";
 import { createMemoryLogger } from "../log.ts";
-import { type Service, startService } from "../service/mod.ts";
+import { type Service, startService } from "../app/mod.ts";
 import { testBrokers, uniqueTopic } from "./_kafka.ts";
 
 /** A running service and where its data lives. */

@@ -7,9 +7,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadConfig } from "../config.ts";
-import { type EmbeddedBroker, startEmbeddedBroker } from "../ingest/mod.ts";
+import { type EmbeddedBroker, startEmbeddedBroker } from "../broker/mod.ts";
 import { createMemoryLogger } from "../log.ts";
-import { startService } from "../service/mod.ts";
+import { startService } from "../app/mod.ts";
 import { produceEvents, waitFor } from "./_service.ts";
 import { testBrokers } from "./_kafka.ts";
 

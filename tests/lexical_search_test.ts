@@ -13,8 +13,8 @@ import {
   createUsearchIndex,
   type VectorIndex,
 } from "../index/mod.ts";
-import { createApp, type Searcher } from "../serve/mod.ts";
-import { FakeQueryEncoder } from "../serve/testing.ts";
+import { createApp, type Searcher } from "../api/mod.ts";
+import { FakeQueryEncoder } from "../api/testing.ts";
 
 const DIMS = 64;
 const QUERY = "crimson velvet evening gown";

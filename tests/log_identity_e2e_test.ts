@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { Kafka, logLevel } from "kafkajs";
 import { join } from "node:path";
 import { createMemoryLogger } from "../log.ts";
-import { partitionOf, startReplica } from "../service/mod.ts";
+import { partitionOf, startReplica } from "../app/mod.ts";
 import {
   getJson,
   newPlace,

@@ -31,7 +31,7 @@ Deno.test("deno.json decides on every npm package with install scripts, so deno 
 Deno.test("a test process that serves HTTP prints no Deno.serve legacy-behaviour notice", async () => {
   assert.ok(config.unstable?.includes("no-legacy-abort"));
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", "serve/serve_smoke_test.ts"],
+    args: ["test", "-A", "api/serve_smoke_test.ts"],
     cwd: ROOT,
     stdin: "null",
     stdout: "piped",

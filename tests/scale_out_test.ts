@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { createMemoryLogger } from "../log.ts";
-import { startFanout } from "../service/mod.ts";
+import { startFanout } from "../app/mod.ts";
 import {
   newPlace,
   produceEvents,

@@ -5,7 +5,7 @@
  * its shadow reindex (zero failed queries). See docs/MODEL.md, "Adapting to a catalogue".
  * @module
  */
-import { parseCli, usageError } from "./_cli.ts";
+import { parseCli, usageError } from "../cli.ts";
 import { join } from "node:path";
 import { loadBundle, loadImageBytes } from "../encode/mod.ts";
 import { parseEvent, readTopicToEnd } from "../ingest/mod.ts";

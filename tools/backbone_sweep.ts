@@ -8,7 +8,7 @@
  * @module
  */
 
-import { usageError } from "./_cli.ts";
+import { usageError } from "../cli.ts";
 import { readProducts } from "../model/train/data.ts";
 import { type KerasModel, loadMobileNetV2 } from "../model/backbone.ts";
 import {

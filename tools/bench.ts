@@ -17,7 +17,8 @@ import {
   loadBundle,
   type ModelBundle,
 } from "../encode/mod.ts";
-import { routeProcessWarnings, startEmbeddedBroker } from "../ingest/mod.ts";
+import { startEmbeddedBroker } from "../broker/mod.ts";
+import { routeProcessWarnings } from "../ingest/mod.ts";
 import type { VectorIndex } from "../index/mod.ts";
 import { createMemoryLogger } from "../log.ts";
 import { type BenchCatalog, benchCatalog } from "../bench/_catalog.ts";
@@ -34,7 +35,7 @@ import { buildUsearch, dataset, runIndexStage } from "../bench/index_stage.ts";
 import { runSearchSize, type SearchRow } from "../bench/search_stage.ts";
 import { wrkAvailable } from "../bench/_wrk.ts";
 import { BENCH_USAGE, type BenchOptions, parseArgs } from "../bench/options.ts";
-import { cliArgs, UsageError } from "./_cli.ts";
+import { cliArgs, UsageError } from "../cli.ts";
 import {
   type BenchResults,
   renderReport,

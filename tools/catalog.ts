@@ -10,7 +10,7 @@
  * Prints one JSON summary line on stdout, progress on stderr.
  */
 
-import { parseCli, usageError } from "./_cli.ts";
+import { parseCli, usageError } from "../cli.ts";
 import process from "node:process";
 import {
   type Catalog,

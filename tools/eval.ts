@@ -3,7 +3,7 @@
  * prepared query set or on a real-photo dataset folder. See USAGE and docs/EVAL.md.
  */
 
-import { parseCli, usageError } from "./_cli.ts";
+import { parseCli, usageError } from "../cli.ts";
 import process from "node:process";
 import { dirname, join } from "node:path";
 import type { EncoderDevice } from "../encode/mod.ts";

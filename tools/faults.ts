@@ -10,8 +10,9 @@
  * Uses `KAFKA_BROKERS`, or starts an embedded broker on a free port.
  * @module
  */
-import { parseCli } from "./_cli.ts";
-import { routeProcessWarnings, startEmbeddedBroker } from "../ingest/mod.ts";
+import { parseCli } from "../cli.ts";
+import { startEmbeddedBroker } from "../broker/mod.ts";
+import { routeProcessWarnings } from "../ingest/mod.ts";
 import { createJsonLogger } from "../log.ts";
 import {
   type FaultMode,

@@ -7,7 +7,7 @@
  * compacted with `--partitions` (default 2).
  * @module
  */
-import { parseCli } from "./_cli.ts";
+import { parseCli } from "../cli.ts";
 import {
   createKafkaPublisher,
   ensureTopic,

@@ -7,7 +7,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { parseCli } from "./_cli.ts";
+import { parseCli } from "../cli.ts";
 
 const USAGE =
   "Usage: deno task reindex --model DIR [--url http://127.0.0.1:8080] [--token T] [--timeout-s 1800]";

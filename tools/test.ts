@@ -6,7 +6,8 @@
  * Exit code: deno test's (non-zero also when its summary cannot be parsed).
  * @module
  */
-import { routeProcessWarnings, startEmbeddedBroker } from "../ingest/mod.ts";
+import { startEmbeddedBroker } from "../broker/mod.ts";
+import { routeProcessWarnings } from "../ingest/mod.ts";
 import { createJsonLogger } from "../log.ts";
 import { findChromium } from "../tests/_chromium.ts";
 

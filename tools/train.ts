@@ -9,7 +9,7 @@
  * Progress goes to stderr; the final report is one JSON line on stdout.
  */
 
-import { parseCli } from "./_cli.ts";
+import { parseCli } from "../cli.ts";
 import { join } from "node:path";
 import {
   catalogVocabulary,

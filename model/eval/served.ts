@@ -9,7 +9,7 @@ import type { QueryEncoder } from "../../encode/mod.ts";
 import type { VectorIndex } from "../../index/mod.ts";
 import { createJsonLogger } from "../../log.ts";
 import { Metrics } from "../../metrics.ts";
-import { createApp } from "../../serve/mod.ts";
+import { createApp } from "../../api/mod.ts";
 
 /** Ranks queries through the HTTP app; `warnings` collects the app's warn/error log lines. */
 export async function rankServed(

@@ -1,7 +1,7 @@
 /**
  * The systems compared by the evaluation, each a ranker over the same products:
  * BM25 on titles, the title tower, the image tower, fixed 0.5/0.5 fusion, MAKE without
- * Keyword Enhancement, MAKE, and MAKE as served (the /search route of serve/, with its
+ * Keyword Enhancement, MAKE, and MAKE as served (the /search route of api/, with its
  * lexical keyword boost). Vector systems search a USearch index built with index/.
  */
 

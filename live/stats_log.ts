@@ -5,7 +5,7 @@
  * @module
  */
 import type { Logger } from "../log.ts";
-import type { LatencySummary } from "../serve/mod.ts";
+import type { LatencySummary } from "../api/mod.ts";
 
 /** Options of {@linkcode startStatsLog}. */
 export interface StatsLogOptions {

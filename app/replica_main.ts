@@ -6,10 +6,10 @@
  * /admin. Stops on SIGINT/SIGTERM.
  * @module
  */
-import { parseCli, usageError } from "./_cli.ts";
+import { parseCli, usageError } from "../cli.ts";
 import type { EncoderDevice } from "../encode/mod.ts";
 import { createJsonLogger } from "../log.ts";
-import { startReplica } from "../service/mod.ts";
+import { startReplica } from "./mod.ts";
 
 const USAGE =
   "Usage: deno task serve --snapshots DIR [--model DIR] [--port 8081] [--host 127.0.0.1] [--poll-ms 1000] [--device auto]";

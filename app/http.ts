@@ -15,12 +15,15 @@ import {
   HttpError,
   LatencyWindow,
   type Searcher,
-} from "../serve/mod.ts";
-import { startStatsLog } from "./stats_log.ts";
-import type { Generations } from "./generations.ts";
-import type { Swaps } from "./swaps.ts";
-import { serviceThumbnails } from "./thumbnails.ts";
-import { appliedLag, type Readiness } from "./lag.ts";
+} from "../api/mod.ts";
+import {
+  appliedLag,
+  type Generations,
+  type Readiness,
+  serviceThumbnails,
+  startStatsLog,
+  type Swaps,
+} from "../live/mod.ts";
 import type { PartitionOffsets } from "../pipeline/mod.ts";
 
 /** What the HTTP side reads from the rest of the service. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createMemoryLogger } from "../log.ts";
-import { routeProcessWarnings, startEmbeddedBroker } from "./mod.ts";
+import { routeProcessWarnings } from "../ingest/mod.ts";
+import { startEmbeddedBroker } from "./mod.ts";
 
 // kafkajs' harmless TimeoutNegativeWarning stays out of the test output.
 routeProcessWarnings(createMemoryLogger());
@@ -9,7 +10,7 @@ const ROOT = new URL("../", import.meta.url).pathname;
 
 /** A child Deno process that starts a broker, prints its address, then idles. */
 const SCRIPT = `
-import { startEmbeddedBroker } from "${ROOT}ingest/mod.ts";
+import { startEmbeddedBroker } from "${ROOT}broker/mod.ts";
 import { createMemoryLogger } from "${ROOT}log.ts";
 const broker = await startEmbeddedBroker({
   dataDir: Deno.args[0], port: 0, log: createMemoryLogger(),

@@ -7,7 +7,7 @@ Deno.test("deno task kafka prints one ready line and stops cleanly on SIGTERM", 
       args: [
         "run",
         "-A",
-        "tools/kafka.ts",
+        "broker/main.ts",
         "--port",
         "0",
         "--data-dir",

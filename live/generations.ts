@@ -11,7 +11,7 @@ import type { Encoders, ModelBundle } from "../encode/mod.ts";
 import { IndexError } from "../errors.ts";
 import type { IndexHolder, IndexLease, VectorIndex } from "../index/mod.ts";
 import type { Logger } from "../log.ts";
-import type { EncodedQuery, QueryEncoder, Searcher } from "../serve/mod.ts";
+import type { EncodedQuery, QueryEncoder, Searcher } from "../api/mod.ts";
 import type { AttrFilter, ProductRecord, SearchHit } from "../types.ts";
 import type { ThumbnailStore } from "./thumbnails.ts";
 

@@ -1,7 +1,7 @@
 /**
  * Benchmarks of the HTTP search path with a constant-time fake index, so the figures
  * are the app's own cost: routing, validation, encode call, pool fetch, lexical
- * re-rank, JSON. Run: `deno bench -A serve/search_bench.ts`.
+ * re-rank, JSON. Run: `deno bench -A api/search_bench.ts`.
  * @module
  */
 

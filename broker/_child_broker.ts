@@ -2,11 +2,10 @@
  * The java child process of an embedded broker: spawn, readiness probe, clean stop.
  * @module
  */
-import { Kafka } from "kafkajs";
+import { Kafka, logLevel } from "kafkajs";
 import { SourceError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { delay, withTimeout } from "./_delay.ts";
-import { logLevel } from "./_kafka_log.ts";
+import { delay, withTimeout } from "../delay.ts";
 
 /** Files of one broker's data dir. */
 export interface ConfigFiles {

@@ -6,7 +6,7 @@
 import { SourceError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { DEFAULT_JARS_DIR, ensureKafkaJars } from "./_jars.ts";
-import { delay } from "./_delay.ts";
+import { delay } from "../delay.ts";
 import { freePort } from "./_free_port.ts";
 import { waitForPreviousBroker } from "./_previous_broker.ts";
 import {

@@ -6,7 +6,13 @@
  * switches index and query encoder together. Not ready until a snapshot is loaded.
  * @module
  */
-import { thumbnailDir, ThumbnailStore } from "./thumbnails.ts";
+import {
+  Generations,
+  type RecordedLog,
+  recordedLog,
+  thumbnailDir,
+  ThumbnailStore,
+} from "../live/mod.ts";
 import {
   createEncoders,
   type EncoderDevice,
@@ -19,9 +25,7 @@ import {
 } from "../index/mod.ts";
 import type { Logger } from "../log.ts";
 import { Metrics } from "../metrics.ts";
-import { createApp } from "../serve/mod.ts";
-import { Generations } from "./generations.ts";
-import { type RecordedLog, recordedLog } from "./log_identity.ts";
+import { createApp } from "../api/mod.ts";
 
 /** Options of {@linkcode startReplica}. */
 export interface ReplicaOptions {

@@ -2,7 +2,7 @@
  * Serves the app over a canned, zero-cost index and a fixed-vector encoder, for
  * loopback load tests of the HTTP path alone (e.g. with wrk). Stops by itself.
  *
- * `deno run --allow-net serve/serve_fake.ts [--port 8181] [--seconds 60]`
+ * `deno run --allow-net api/serve_fake.ts [--port 8181] [--seconds 60]`
  * @module
  */
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { delay, withTimeout } from "./_delay.ts";
+import { delay, withTimeout } from "./delay.ts";
 
 Deno.test("withTimeout() returns the value of a promise that settles in time", async () => {
   assert.equal(await withTimeout(1000, () => Promise.resolve(7)), 7);

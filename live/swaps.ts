@@ -7,7 +7,7 @@
 import { compact, type IndexHolder } from "../index/mod.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
-import { HttpError } from "../serve/mod.ts";
+import { HttpError } from "../api/mod.ts";
 import { reindex, type ReindexDeps, type ReindexResult } from "./reindex.ts";
 
 /** When to compact by itself. */

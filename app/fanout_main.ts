@@ -5,11 +5,11 @@
  * and /readyz are answered from the shards too. Stops on SIGINT/SIGTERM.
  * @module
  */
-import { parseCli, usageError } from "./_cli.ts";
+import { parseCli, usageError } from "../cli.ts";
 import { createJsonLogger } from "../log.ts";
-// Not service/mod.ts: that loads the whole service, whose image codec needs
+// Not app/mod.ts: that loads the whole service, whose image codec needs
 // --allow-ffi as soon as it is imported; the router needs only HTTP.
-import { startFanout } from "../service/fanout.ts";
+import { startFanout } from "./fanout.ts";
 
 const USAGE =
   "Usage: deno task fanout --shard http://host:8080 --shard http://host2:8080 [--port 8090] [--host 127.0.0.1] [--timeout-ms 2000]";

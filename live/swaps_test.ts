@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createMemoryLogger } from "../log.ts";
 import { Metrics } from "../metrics.ts";
 import { IndexHolder } from "../index/mod.ts";
-import { HttpError } from "../serve/mod.ts";
+import { HttpError } from "../api/mod.ts";
 import type { ReindexDeps } from "./reindex.ts";
 import { Swaps } from "./swaps.ts";
 

@@ -1,5 +1,5 @@
 // Launches the Kafka broker in this JVM and exits when the parent process goes away.
-// The parent (ingest/embedded_broker.ts) holds our stdin open and never writes to it;
+// The parent (broker/embedded_broker.ts) holds our stdin open and never writes to it;
 // when the parent dies, even by SIGKILL, stdin reaches end-of-file and we shut down
 // cleanly (Kafka's shutdown hook runs), so no orphan broker keeps the port and data dir.
 // Run in source-file mode: java -cp "<jars>/*" embedded_broker_main.java server.properties

@@ -6,7 +6,7 @@
  */
 import { SourceError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { delay } from "./_delay.ts";
+import { delay } from "../delay.ts";
 
 /** Options of {@linkcode waitForPreviousBroker}. */
 export interface PreviousBrokerOptions {

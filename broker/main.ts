@@ -5,8 +5,9 @@
  * may write only under `.kafka/`). The broker's own log goes to `<data dir>/broker.log`.
  * @module
  */
-import { parseCli } from "./_cli.ts";
-import { routeProcessWarnings, startEmbeddedBroker } from "../ingest/mod.ts";
+import { parseCli } from "../cli.ts";
+import { routeProcessWarnings } from "../ingest/mod.ts";
+import { startEmbeddedBroker } from "./mod.ts";
 import { createJsonLogger } from "../log.ts";
 
 const USAGE = "Usage: deno task kafka [--port 9092] [--data-dir DIR]";

@@ -1,6 +1,6 @@
 /**
  * The composition layer: wires config into every stage and runs them as one service.
- * Only `main.ts` and tests use it. Input: a resolved `Config`. Output: a running
+ * Only the programs (`main.ts`, `app/*_main.ts`) and tests use it. Input: a resolved `Config`. Output: a running
  * {@linkcode Service} (HTTP URL, live index, metrics). On a start-up failure everything
  * started so far is stopped and the error is rethrown; `stop()` shuts down gracefully.
  * @module
@@ -8,11 +8,16 @@
 export { type Service, type ServiceOptions, startService } from "./start.ts";
 export { type Replica, type ReplicaOptions, startReplica } from "./replica.ts";
 export { type Fanout, type FanoutOptions, startFanout } from "./fanout.ts";
-export type { AutoCompactOptions, ReindexState, Swaps } from "./swaps.ts";
-export type { ReindexResult } from "./reindex.ts";
-export { partitionOf } from "./partitions.ts";
-export type { Generation, Generations } from "./generations.ts";
-export type { ThumbnailStore } from "./thumbnails.ts";
+export {
+  type AutoCompactOptions,
+  type Generation,
+  type Generations,
+  partitionOf,
+  type ReindexResult,
+  type ReindexState,
+  type Swaps,
+  type ThumbnailStore,
+} from "../live/mod.ts";
 // Types from other modules that the contracts above mention
 export type { Logger } from "../log.ts";
 export type { Metrics } from "../metrics.ts";

@@ -18,12 +18,8 @@ import {
   loadBundle,
   type ModelBundle,
 } from "../encode/mod.ts";
-import {
-  ensureTopic,
-  type KafkaSource,
-  LogReader,
-  startEmbeddedBroker,
-} from "../ingest/mod.ts";
+import { ensureTopic, type KafkaSource, LogReader } from "../ingest/mod.ts";
+import { startEmbeddedBroker } from "../broker/mod.ts";
 import { createUsearchIndex, IndexHolder } from "../index/mod.ts";
 import {
   Checkpointer,
@@ -31,19 +27,24 @@ import {
   systemClock,
   TombstoneCache,
 } from "../pipeline/mod.ts";
-import { caughtUp, Readiness } from "./lag.ts";
-import { resolveModelDir, saveActiveModel } from "./active_model.ts";
-import { Generations } from "./generations.ts";
+import {
+  caughtUp,
+  CoveredOffsets,
+  Generations,
+  indexParams,
+  IngestGate,
+  LogWatch,
+  openIndex,
+  pollUntil,
+  Readiness,
+  recordOf,
+  resolveModelDir,
+  saveActiveModel,
+  SnapshotWriter,
+  startIngest,
+  Swaps,
+} from "../live/mod.ts";
 import { startHttp } from "./http.ts";
-import { IngestGate } from "./ingest_gate.ts";
-import { indexParams, openIndex } from "./open_index.ts";
-import { recordOf } from "./log_identity.ts";
-import { LogWatch } from "./log_watch.ts";
-import { pollUntil } from "./ingest_gate.ts";
-import { CoveredOffsets } from "./partitions.ts";
-import { startIngest } from "./ingest.ts";
-import { SnapshotWriter } from "./snapshot_writer.ts";
-import { Swaps } from "./swaps.ts";
 
 /** Options of {@linkcode startService}. */
 export interface ServiceOptions {
