@@ -1,16 +1,17 @@
 /**
  * `deno task ok`: the gate before a merge: `deno fmt --check`, `deno lint`,
- * `deno check .`, then `deno task test`, stopping at the first that fails.
+ * `deno check .`, `deno task check-layers`, then `deno task test`, stopping at the first that fails.
  * Extra arguments go to the tests. Exit code: the failing step's, else 0.
  * @module
  */
 const USAGE = `Usage: deno task ok [deno test arguments…]
-The gate before a merge: fmt check, lint, type check, then every test.`;
+The gate before a merge: fmt check, lint, type check, layering check, then every test.`;
 
 const STEPS: readonly (readonly string[])[] = [
   ["fmt", "--check"],
   ["lint"],
   ["check", "."],
+  ["task", "check-layers"],
   ["task", "test"],
 ];
 

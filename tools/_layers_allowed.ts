@@ -1,0 +1,55 @@
+/**
+ * Known violations of `deno task check-layers`, each with why it is still there.
+ * Fix one, then delete its entry: the check fails on an entry that matches nothing.
+ * Keys: `FROM -> TO` for an import, `cycle A B …` (sorted files) for a cycle.
+ * @module
+ */
+
+/** One tolerated violation. */
+export interface Allowed {
+  readonly key: string;
+  readonly why: string;
+}
+
+/** Today's known violations (issue 14). */
+export const ALLOWED: readonly Allowed[] = [
+  {
+    key: "cycle api/product_routes.ts api/search_service.ts",
+    why:
+      "notReady and imagePath are shared both ways; one belongs in a third file",
+  },
+  {
+    key: "cycle ingest/_checks.ts ingest/parse_event.ts",
+    why:
+      "closed by a type import: _checks takes ParseLimits, declared in parse_event",
+  },
+  {
+    key: "cycle index/_lexical_index.ts index/_store.ts index/_top_k.ts",
+    why: "closed by a type import: _top_k names RowStore, declared in _store",
+  },
+  {
+    key: "cycle model/eval/dataset.ts model/eval/dataset_queries.ts",
+    why:
+      "closed by a type import: dataset_queries names types declared in dataset",
+  },
+  {
+    key: "encode/encoder_bench.ts -> model/mod.ts",
+    why:
+      "the encoder bench builds a bundle with the trainer; belongs in bench/",
+  },
+  {
+    key: "model/architecture.ts -> encode/text_features.ts",
+    why:
+      "text features are not exported by encode/mod.ts yet (mod.ts exports are step 2)",
+  },
+  {
+    key: "model/bundle.ts -> encode/keywords.ts",
+    why:
+      "keyword vocabulary is not exported by encode/mod.ts yet (mod.ts exports are step 2)",
+  },
+  {
+    key: "model/eval/served.ts -> api/mod.ts",
+    why:
+      "evaluating 'MAKE as served' runs the real /search route; eval is offline tooling",
+  },
+];
