@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { testBrokers, uniqueTopic } from "../tests/_kafka.ts";
+import { testBrokers, uniqueTopic } from "./testing.ts";
 import { ensureTopic } from "./mod.ts";
 import { type DescribeAdmin, describeWhenKnown } from "./ensure_topic.ts";
 import kafkajs from "kafkajs";

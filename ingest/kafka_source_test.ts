@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createMemoryLogger } from "../log.ts";
-import { testBrokers, uniqueTopic } from "../tests/_kafka.ts";
+import { testBrokers, uniqueTopic } from "./testing.ts";
 import { delay } from "../delay.ts";
 import { take } from "./_source_contract.ts";
 import {

@@ -1,8 +1,7 @@
 import { createMemoryLogger } from "../log.ts";
-import { testBrokers, uniqueTopic } from "../tests/_kafka.ts";
 import { runSourceContract } from "./_source_contract.ts";
 import { createKafkaPublisher, createKafkaSource, ensureTopic } from "./mod.ts";
-import { MemoryLog } from "./testing.ts";
+import { MemoryLog, testBrokers, uniqueTopic } from "./testing.ts";
 
 Deno.test("EventSource contract: in-memory source", async (t) => {
   await runSourceContract(t, () => {

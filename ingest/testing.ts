@@ -1,12 +1,19 @@
 /**
- * In-memory event source for unit tests of other stages. A {@linkcode MemoryLog} plays
- * the topic (partitions of messages plus committed offsets per group); sources opened
- * on it behave like Kafka consumers: they start at the group's committed offsets and
- * record every commit. Production code never imports this file.
+ * Test helpers of the ingest stage; production code never imports this file
+ * (`deno task check-layers` fails if it does).
+ *
+ * - An in-memory event source for unit tests of other stages: a {@linkcode MemoryLog}
+ *   plays the topic (partitions of messages plus committed offsets per group); sources
+ *   opened on it behave like Kafka consumers: they start at the group's committed
+ *   offsets and record every commit.
+ * - For tests against the real broker that `deno task test` starts:
+ *   {@linkcode testBrokers} and {@linkcode uniqueTopic}.
  * @module
  */
+import { createMemoryLogger } from "../log.ts";
 import type { MessagePosition, SourceMessage } from "../types.ts";
 import type { EventSource } from "./event_source.ts";
+import { routeProcessWarnings } from "./_kafka_log.ts";
 
 const enc = new TextEncoder();
 
@@ -140,4 +147,33 @@ function toBytes(v: string | Uint8Array | object | null): Uint8Array | null {
   if (v === null) return null;
   if (v instanceof Uint8Array) return v;
   return enc.encode(typeof v === "string" ? v : JSON.stringify(v));
+}
+
+let warningsSilenced = false;
+
+/**
+ * Bootstrap brokers from `KAFKA_BROKERS`. Also keeps kafkajs' harmless
+ * `TimeoutNegativeWarning` out of the test output.
+ * @throws {Error} when unset: integration tests must run via `deno task test`
+ */
+export function testBrokers(): string[] {
+  const value = Deno.env.get("KAFKA_BROKERS");
+  if (!value) {
+    throw new Error(
+      "KAFKA_BROKERS is not set: run via deno task test (it starts a Kafka broker)",
+    );
+  }
+  if (!warningsSilenced) {
+    warningsSilenced = true;
+    routeProcessWarnings(createMemoryLogger());
+  }
+  return value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+let counter = 0;
+
+/** A topic (or group) name no other test uses: `prefix-<time>-<random>-<n>`. */
+export function uniqueTopic(prefix: string): string {
+  const random = crypto.getRandomValues(new Uint32Array(1))[0]?.toString(36);
+  return `${prefix}-${Date.now().toString(36)}-${random}-${++counter}`;
 }

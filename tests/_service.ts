@@ -8,7 +8,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { loadConfig } from "../config.ts";
 import { createMemoryLogger } from "../log.ts";
 import { type Service, startService } from "../app/mod.ts";
-import { testBrokers, uniqueTopic } from "./_kafka.ts";
+import { testBrokers, uniqueTopic } from "../ingest/testing.ts";
 
 /** A running service and where its data lives. */
 export interface TestService {

@@ -11,7 +11,7 @@ import { type EmbeddedBroker, startEmbeddedBroker } from "../broker/mod.ts";
 import { createMemoryLogger } from "../log.ts";
 import { startService } from "../app/mod.ts";
 import { produceEvents, waitFor } from "./_service.ts";
-import { testBrokers } from "./_kafka.ts";
+import { testBrokers } from "../ingest/testing.ts";
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

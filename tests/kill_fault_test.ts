@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { type FaultMode, runKillTrial } from "../tools/fault_trial.ts";
-import { testBrokers } from "./_kafka.ts";
+import { testBrokers } from "../ingest/testing.ts";
 
 const MODES: FaultMode[] = [
   "kill",

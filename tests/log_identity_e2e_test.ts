@@ -20,7 +20,7 @@ import {
   upserts,
   waitFor,
 } from "./_service.ts";
-import { testBrokers } from "./_kafka.ts";
+import { testBrokers } from "../ingest/testing.ts";
 
 const products = (prefix: string, n: number) =>
   upserts(prefix, n, "Striped cotton summer shirt");

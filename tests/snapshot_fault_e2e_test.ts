@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
-import { testBrokers } from "./_kafka.ts";
+import { testBrokers } from "../ingest/testing.ts";
 import {
   getJson,
   newPlace,

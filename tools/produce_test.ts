@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createKafkaSource } from "../ingest/mod.ts";
 import { take } from "../ingest/_source_contract.ts";
 import { createMemoryLogger } from "../log.ts";
-import { testBrokers, uniqueTopic } from "../tests/_kafka.ts";
+import { testBrokers, uniqueTopic } from "../ingest/testing.ts";
 import { checkFile, lineToMessage, publish, readLines } from "./produce.ts";
 
 const dec = new TextDecoder();
