@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createTinyBundle } from "../model/mod.ts";
+import { createTinyBundle } from "../model/testing.ts";
 import { createMemoryLogger } from "../log.ts";
 import type { ImageTensor } from "../types.ts";
 import { loadBundle, type ModelBundle } from "./load_bundle.ts";

@@ -8,12 +8,8 @@
  */
 
 import { join } from "node:path";
-import {
-  DEFAULT_CONFIG,
-  initParams,
-  TINY_KEYWORDS,
-  writeBundle,
-} from "../model/mod.ts";
+import { DEFAULT_CONFIG, initParams, writeBundle } from "../model/mod.ts";
+import { TINY_KEYWORDS } from "../model/testing.ts";
 import type { ImageTensor } from "../types.ts";
 import { loadBundle, type ModelBundle } from "./load_bundle.ts";
 import { createEncoders, type Encoders } from "./create_encoders.ts";

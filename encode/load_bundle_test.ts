@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createTinyBundle } from "../model/mod.ts";
+import { createTinyBundle } from "../model/testing.ts";
 import { EncodeError } from "../errors.ts";
 import { loadBundle, sha256Hex } from "./load_bundle.ts";
 

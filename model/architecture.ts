@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { TextSpec } from "../encode/text_features.ts";
+import type { TextSpec } from "../encode/mod.ts";
 import { createRng, type Dense, gaussian, randomDense } from "./_kernels.ts";
 import { featureSize, type ImageFrontSpec } from "./image_frontend.ts";
 

@@ -1,18 +1,13 @@
 /**
  * Writes a model bundle (docs/MODEL.md): manifest.json with sha256 of every file, the
- * four ONNX graphs and keywords.json. Also builds tiny random bundles for tests.
+ * four ONNX graphs and keywords.json.
  * @module
  */
 
 import { join } from "node:path";
-import type { KeywordVocabulary } from "../encode/keywords.ts";
+import type { KeywordVocabulary } from "../encode/mod.ts";
 import { sha256Hex } from "../encode/mod.ts";
-import {
-  DEFAULT_CONFIG,
-  initParams,
-  type ModelConfig,
-  type ModelParams,
-} from "./architecture.ts";
+import type { ModelConfig, ModelParams } from "./architecture.ts";
 import { loadMobileNetV2 } from "./backbone.ts";
 import type { ImageFrontSpec } from "./image_frontend.ts";
 import {
@@ -113,22 +108,6 @@ export async function writeBundle(
   return manifest;
 }
 
-/** Vocabulary of tiny bundles: a few colours and product types. */
-export const TINY_KEYWORDS: KeywordVocabulary = {
-  keywords: [
-    ...["red", "navy blue", "blue", "green", "black", "white"].map((term) => ({
-      term,
-      type: "colour",
-    })),
-    ...["dress", "running shoes", "t-shirt", "handbag", "watch"].map((
-      term,
-    ) => ({
-      term,
-      type: "type",
-    })),
-  ],
-};
-
 /** Image input of the filter-bank front end (no backbone): 64 px. */
 export const FILTER_BANK_IMAGE: ImageFrontSpec = {
   width: 64,
@@ -136,43 +115,3 @@ export const FILTER_BANK_IMAGE: ImageFrontSpec = {
   mean: [0.5, 0.5, 0.5],
   std: [0.25, 0.25, 0.25],
 };
-
-/** Model sizes of tiny bundles: small but the same architecture as the default. */
-export function tinyConfig(dims = 16): ModelConfig {
-  return {
-    ...DEFAULT_CONFIG,
-    dims,
-    text: { ...DEFAULT_CONFIG.text, buckets: 2048, maxTokens: 64 },
-    embedDim: 16,
-    textHidden: 32,
-    // The filter-bank front end: tests stay fast without the pretrained backbone.
-    image: FILTER_BANK_IMAGE,
-    imageHidden: 32,
-    fusionHidden: 8,
-  };
-}
-
-/** Options of {@linkcode createTinyBundle}. */
-export interface TinyBundleOptions {
-  /** Seed of the random weights; same seed, same bundle. */
-  readonly seed: number;
-  /** D. @default 16 */
-  readonly dims?: number;
-}
-
-/**
- * Writes a complete, valid bundle with randomly initialised weights (for tests): same
- * architecture and exporter as the trained default, tiny sizes, a few keywords.
- */
-export async function createTinyBundle(
-  dir: string,
-  options: TinyBundleOptions,
-): Promise<void> {
-  const params = initParams(tinyConfig(options.dims), options.seed);
-  await writeBundle(dir, params, {
-    name: "make-tiny",
-    version: `tiny-${options.seed}`,
-    keywords: TINY_KEYWORDS,
-    alpha: 0.3,
-  });
-}

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as ort from "onnxruntime-web";
-import { createTinyBundle } from "./bundle.ts";
+import { createTinyBundle } from "./testing.ts";
 import { sha256Hex } from "../encode/mod.ts";
 
 ort.env.wasm.numThreads = 1;

@@ -8,53 +8,17 @@
  * @module
  */
 
-export type { Dense } from "./_kernels.ts";
 export {
   DEFAULT_CONFIG,
-  type FusionParams,
-  type ImageHeadParams,
   initParams,
   type ModelConfig,
-  type ModelParams,
-  type TextTowerParams,
 } from "./architecture.ts";
-export type { ImageFrontSpec } from "./image_frontend.ts";
-export { type BackboneSpec, layerChannels } from "./backbone.ts";
-export {
-  createTinyBundle,
-  FILTER_BANK_IMAGE,
-  TINY_KEYWORDS,
-  type TinyBundleOptions,
-  tinyConfig,
-  writeBundle,
-  type WriteBundleOptions,
-  type WrittenManifest,
-} from "./bundle.ts";
-export { readBundleParams } from "./read_bundle.ts";
-export {
-  trainBundle,
-  type TrainBundleOptions,
-  type TrainBundleReport,
-} from "./train/pipeline.ts";
-export type {
-  TrainOptions,
-  TrainProgress,
-  TrainReport,
-} from "./train/trainer.ts";
-export type { LossWeights, StepLosses } from "./train/step.ts";
-export type { ParityReport } from "./train/parity.ts";
-export type { CatalogProduct } from "./train/data.ts";
-export type {
-  KeywordTerm,
-  KeywordVocabulary,
-  TextSpec,
-} from "../encode/mod.ts";
+export { layerChannels } from "./backbone.ts";
+export { FILTER_BANK_IMAGE, writeBundle } from "./bundle.ts";
+export { trainBundle } from "./train/pipeline.ts";
+export type { TrainProgress } from "./train/trainer.ts";
 export {
   adaptBundle,
-  type AdaptOptions,
   type AdaptProduct,
   type AdaptProgress,
-  type AdaptReport,
-  type AdaptValidation,
 } from "./adapt/adapt.ts";
-export type { FeatureStats } from "./image_features.ts";

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import * as ort from "onnxruntime-web";
-import { textFeatures } from "../encode/text_features.ts";
+import { textFeatures } from "../encode/mod.ts";
 import { createRng } from "./_kernels.ts";
 import { initParams, type ModelParams } from "./architecture.ts";
-import { TINY_KEYWORDS, tinyConfig, writeBundle } from "./bundle.ts";
+import { writeBundle } from "./bundle.ts";
+import { TINY_KEYWORDS, tinyConfig } from "./testing.ts";
 import { readBundleParams } from "./read_bundle.ts";
 import { checkParity } from "./train/parity.ts";
 import {

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createTinyBundle } from "../model/mod.ts";
+import { createTinyBundle } from "../model/testing.ts";
 import {
   newPlace,
   produceRaw,

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createMemoryLogger } from "../log.ts";
-import { createTinyBundle } from "../model/mod.ts";
+import { createTinyBundle } from "../model/testing.ts";
 import { startReplica } from "../app/mod.ts";
 import {
   newPlace,

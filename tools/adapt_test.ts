@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { loadBundle } from "../encode/mod.ts";
-import {
-  DEFAULT_CONFIG,
-  initParams,
-  TINY_KEYWORDS,
-  tinyConfig,
-  writeBundle,
-} from "../model/mod.ts";
+import { DEFAULT_CONFIG, initParams, writeBundle } from "../model/mod.ts";
+import { TINY_KEYWORDS, tinyConfig } from "../model/testing.ts";
 
 /**
  * A bundle of the default's front end (the pretrained backbone at the shipped image

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createTinyBundle } from "../model/mod.ts";
+import { createTinyBundle } from "../model/testing.ts";
 import { SYSTEMS } from "../model/eval/mod.ts";
 import { writeTinyDataset } from "../model/eval/testing.ts";
 

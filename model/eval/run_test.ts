@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { generateCatalog, writeCatalog } from "../catalog/mod.ts";
-import { createTinyBundle } from "../mod.ts";
+import { createTinyBundle } from "../testing.ts";
 import { parseProducts, parseQueries, parseSplit } from "./data.ts";
 import { runEvaluation, SYSTEMS } from "./run.ts";
 

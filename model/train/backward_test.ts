@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createRng } from "../_kernels.ts";
 import { initParams } from "../architecture.ts";
-import { tinyConfig } from "../bundle.ts";
+import { tinyConfig } from "../testing.ts";
 import {
   fusionForward,
   imageHeadForward,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { initParams } from "../architecture.ts";
-import { tinyConfig } from "../bundle.ts";
+import { tinyConfig } from "../testing.ts";
 import { tinyTrainData } from "./_fixture.ts";
 import { trainModel, type TrainOptions } from "./trainer.ts";
 import { buildVocabulary } from "./vocabulary.ts";
