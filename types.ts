@@ -44,6 +44,20 @@ export interface ProductDelete {
 /** A valid product event. */
 export type ProductEvent = ProductUpsert | ProductDelete;
 
+/**
+ * What parsing one message gives: a valid event, or why the message is bad (it then
+ * goes to the dead-letter topic). The ingest stage produces it, the pipeline consumes it.
+ */
+export type ParseResult =
+  | { readonly kind: "ok"; readonly event: ProductEvent }
+  | {
+    readonly kind: "bad";
+    /** Machine-readable reason, e.g. "invalid_json". */
+    readonly reason: string;
+    /** Human-readable detail for logs and the dead-letter headers. */
+    readonly detail: string;
+  };
+
 /** Where a message sits in the log; offsets are decimal strings as Kafka gives them. */
 export interface MessagePosition {
   /** Topic name. */
@@ -105,6 +119,31 @@ export interface ImageTensor {
   /** Length 3 × width × height, channel-major (NCHW without N). */
   readonly data: Float32Array;
 }
+
+/**
+ * One product image made ready for the image tower, or why there is none. The encode
+ * stage decodes it (narrowing `Reason` to its skip reasons, and adding thumbnail bytes
+ * when asked to); the live service stores the thumbnail and names it in `thumb`; the
+ * pipeline indexes the tensor, or the product from its title alone.
+ */
+export type ImageResult<Reason extends string = string> =
+  | {
+    readonly kind: "ok";
+    readonly tensor: ImageTensor;
+    /** "jpeg", "png" or "gif", when the image was decoded from bytes. */
+    readonly format?: string;
+    /** A small JPEG of the decoded pixels, when one was asked for and fits its bounds. */
+    readonly thumbnail?: Uint8Array;
+    /** File name of the stored thumbnail, once it is stored. */
+    readonly thumb?: string;
+  }
+  | {
+    readonly kind: "skipped";
+    /** Machine-readable reason, e.g. "fetch_failed". */
+    readonly reason: Reason;
+    /** Human-readable detail for logs; never contains image bytes. */
+    readonly detail: string;
+  };
 
 /** An equality filter on one attribute. */
 export interface AttrFilter {

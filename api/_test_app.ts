@@ -6,7 +6,7 @@
 import { createMemoryLogger } from "../log.ts";
 import { Metrics } from "../metrics.ts";
 import { createApp } from "./app.ts";
-import type { AppOptions, QueryEncoder } from "./app_options.ts";
+import type { AppOptions } from "./app_options.ts";
 import { type FakeProduct, FakeQueryEncoder, FakeSearcher } from "./testing.ts";
 
 /** A small catalogue with colours and categories in titles and attrs. */
@@ -65,7 +65,7 @@ export function testApp(
   let tick = 0;
   const app = createApp({
     searcher,
-    encoder: encoder as QueryEncoder,
+    encoder,
     stats: () => ({ indexed: searcher.info().size, consumed: 7 }),
     metrics,
     log,

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { PipelineError } from "../errors.ts";
 import { createApp } from "./app.ts";
-import type { QueryEncoder } from "./app_options.ts";
+import type { AppOptions } from "./app_options.ts";
 import { testApp } from "./_test_app.ts";
 
 Deno.test("createApp() hides internals of unexpected errors behind a request id", async () => {
-  const encoder: QueryEncoder = {
+  const encoder: AppOptions["encoder"] = {
     encode: () => Promise.reject(new Error("secret detail /srv/x")),
   };
   const { app, log } = testApp({ encoder });
@@ -23,7 +23,7 @@ Deno.test("createApp() hides internals of unexpected errors behind a request id"
 });
 
 Deno.test("createApp() maps a retryable PipelineError to 503", async () => {
-  const encoder: QueryEncoder = {
+  const encoder: AppOptions["encoder"] = {
     encode: () =>
       Promise.reject(
         new PipelineError("Busy", { stage: "encode", retryable: true }),
@@ -37,9 +37,9 @@ Deno.test("createApp() maps a retryable PipelineError to 503", async () => {
 
 Deno.test("createApp() answers 503 encode_timeout when the encoder passes its deadline", async () => {
   let seen: AbortSignal | undefined;
-  const encoder: QueryEncoder = {
-    encode: (_q, { signal }) => {
-      seen = signal;
+  const encoder: AppOptions["encoder"] = {
+    encode: (_q, options) => {
+      seen = options?.signal;
       return new Promise(() => {});
     },
   };
@@ -53,9 +53,9 @@ Deno.test("createApp() answers 503 encode_timeout when the encoder passes its de
 Deno.test("createApp() aborts query encoding when the client goes away", async () => {
   const client = new AbortController();
   let seen: AbortSignal | undefined;
-  const encoder: QueryEncoder = {
-    encode: (_q, { signal }) => {
-      seen = signal;
+  const encoder: AppOptions["encoder"] = {
+    encode: (_q, options) => {
+      seen = options?.signal;
       client.abort();
       return new Promise(() => {});
     },
@@ -101,7 +101,7 @@ Deno.test("createApp() answers an all-zero query vector with no hits, NaN with 5
     zero: new Float32Array(64),
     nan: new Float32Array(64).fill(NaN),
   };
-  const encoder: QueryEncoder = {
+  const encoder: AppOptions["encoder"] = {
     encode: (qs) =>
       Promise.resolve(
         qs.map((q) => ({

@@ -1,12 +1,13 @@
 /**
- * What the HTTP app depends on: structural interfaces for the live index and the query
- * encoder, plus limits and search tuning with their defaults.
+ * What the HTTP app depends on: a structural interface for the live index, the encode
+ * stage's query encoder (its `encode` alone), limits and search tuning with their defaults.
  * @module
  */
 
 import type { AttrFilter, ProductRecord, SearchHit } from "../types.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
+import type { QueryEncoder } from "../encode/mod.ts";
 import type { LatencyWindow } from "./latency_window.ts";
 
 /** Identity of the live index, shown in search responses and /readyz. */
@@ -61,23 +62,6 @@ export interface LexicalMatch {
   readonly match: number;
   /** The stored record. */
   readonly record: ProductRecord;
-}
-
-/** One encoded query: a keyword-enhanced vector and the vocabulary keywords detected. */
-export interface EncodedQuery {
-  /** Query vector after Keyword Enhancement, unit length, the index's dims. */
-  readonly vector: Float32Array;
-  /** Vocabulary keywords detected in the query, used for the lexical boost. */
-  readonly keywords: readonly string[];
-}
-
-/** The query tower (plus Keyword Enhancement), as the encode stage provides it. */
-export interface QueryEncoder {
-  /** One result per query, in order; rejects when `signal` aborts. */
-  encode(
-    queries: string[],
-    options: { signal?: AbortSignal },
-  ): Promise<EncodedQuery[]>;
 }
 
 /** Request limits; anything beyond them is a 4xx, never a 5xx. */
@@ -179,8 +163,8 @@ export interface AdminOptions {
 export interface AppOptions {
   /** The live index (read through once per request call). */
   readonly searcher: Searcher;
-  /** Query tower + Keyword Enhancement. */
-  readonly encoder: QueryEncoder;
+  /** Query tower + Keyword Enhancement: the encode stage's, or a fake in tests. */
+  readonly encoder: Pick<QueryEncoder, "encode">;
   /** Pipeline figures for GET /stats (indexed, consumed, lag, …). */
   readonly stats: () => Record<string, unknown>;
   /** Registry the serve metrics are added to; rendered by GET /metrics. */

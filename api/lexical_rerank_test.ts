@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ProductRecord, SearchHit } from "../types.ts";
-import type { QueryEncoder } from "./app_options.ts";
+import type { AppOptions } from "./app_options.ts";
 import { matchText, rerankByKeywords, unknownShare } from "./lexical_rerank.ts";
 import { testApp } from "./_test_app.ts";
 
@@ -97,7 +97,7 @@ Deno.test("rerankByKeywords() breaks score ties by ANN order", () => {
 });
 
 Deno.test("createApp() /search fetches a candidate pool and re-ranks it by keywords", async () => {
-  const encoder: QueryEncoder = {
+  const encoder: AppOptions["encoder"] = {
     encode: (qs) =>
       Promise.resolve(
         qs.map(() => ({ vector: new Float32Array([1, 0]), keywords: ["red"] })),

@@ -34,7 +34,7 @@
  * Without keywords and lexical channel the ANN order is kept. An all-zero query vector
  * gets lexical hits only.
  *
- * Limits (defaults, see {@linkcode AppLimits}): q ≤ 512 code points after trimming,
+ * Limits (defaults, see `AppLimits` in app_options.ts): q ≤ 512 code points after trimming,
  * k an integer in 1..100 (default 10), ≤ 8 filters with attr and value ≤ 128 code points,
  * JSON bodies ≤ 16 KiB; unknown query parameters and unknown body fields are rejected.
  *
@@ -59,25 +59,6 @@
  */
 
 export { createApp } from "./app.ts";
-export {
-  type AdminAction,
-  type AdminOptions,
-  type AppLimits,
-  type AppOptions,
-  DEFAULT_LIMITS,
-  DEFAULT_TUNING,
-  type EncodedQuery,
-  type LexicalMatch,
-  type QueryEncoder,
-  type Searcher,
-  type SearchTuning,
-} from "./app_options.ts";
-export { type ErrorStatus, HttpError } from "./http_error.ts";
-export type { HitBody, SearchBody } from "./search_service.ts";
+export { DEFAULT_TUNING, type Searcher } from "./app_options.ts";
+export { HttpError } from "./http_error.ts";
 export { type LatencySummary, LatencyWindow } from "./latency_window.ts";
-export type { AppEnv, ErrorBody } from "./error_response.ts";
-export type { SearcherInfo } from "./app_options.ts";
-// Types from shared modules that the contracts above mention
-export type { AttrFilter, ProductRecord, SearchHit } from "../types.ts";
-export type { Logger } from "../log.ts";
-export type { Metrics } from "../metrics.ts";

@@ -5,12 +5,12 @@
  * @module
  */
 
-import type { EncodedQuery } from "./app_options.ts";
+import type { QueryEmbedding } from "../encode/mod.ts";
 
 /** Holds at most `capacity` encoded queries; evicts the least recently used. */
 export class QueryCache {
   readonly #capacity: number;
-  readonly #entries = new Map<string, EncodedQuery>();
+  readonly #entries = new Map<string, QueryEmbedding>();
 
   /** @throws {RangeError} when `capacity` is not a non-negative integer */
   constructor(capacity: number) {
@@ -28,7 +28,7 @@ export class QueryCache {
   }
 
   /** The cached encoding of `query` under `model`, refreshed as most recent. */
-  get(model: string, query: string): EncodedQuery | undefined {
+  get(model: string, query: string): QueryEmbedding | undefined {
     const key = cacheKey(model, query);
     const hit = this.#entries.get(key);
     if (hit !== undefined) {
@@ -39,7 +39,7 @@ export class QueryCache {
   }
 
   /** Stores an encoding; no-op when the capacity is 0. */
-  set(model: string, query: string, value: EncodedQuery): void {
+  set(model: string, query: string, value: QueryEmbedding): void {
     if (this.#capacity === 0) return;
     const key = cacheKey(model, query);
     this.#entries.delete(key);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { QueryEncoder } from "./app_options.ts";
+import type { AppOptions } from "./app_options.ts";
 import { testApp } from "./_test_app.ts";
 import { FakeQueryEncoder } from "./testing.ts";
 
@@ -8,7 +8,7 @@ function gatedEncoder() {
   const inner = new FakeQueryEncoder();
   const gate = Promise.withResolvers<void>();
   let waiting = 0;
-  const encoder: QueryEncoder = {
+  const encoder: AppOptions["encoder"] = {
     encode: async (queries, options) => {
       waiting++;
       await gate.promise;

@@ -7,12 +7,8 @@
 
 import type { Counter, Histogram, Metrics } from "../metrics.ts";
 import { QueryCache } from "./query_cache.ts";
-import type {
-  EncodedQuery,
-  QueryEncoder,
-  Searcher,
-  SearchTuning,
-} from "./app_options.ts";
+import type { QueryEmbedding, QueryEncoder } from "../encode/mod.ts";
+import type { Searcher, SearchTuning } from "./app_options.ts";
 import { HttpError } from "./http_error.ts";
 import { type LatencySummary, LatencyWindow } from "./latency_window.ts";
 import {
@@ -62,7 +58,7 @@ export interface SearchBody {
 /** Options of {@linkcode SearchService}. */
 export interface SearchServiceOptions {
   readonly searcher: Searcher;
-  readonly encoder: QueryEncoder;
+  readonly encoder: Pick<QueryEncoder, "encode">;
   readonly tuning: SearchTuning;
   readonly metrics: Metrics;
   readonly now: () => number;
@@ -175,7 +171,7 @@ export class SearchService {
   /** Names the filters that match no product on their own, when a filtered search is empty. */
   #filterNotice(
     request: SearchRequest,
-    encoded: EncodedQuery,
+    encoded: QueryEmbedding,
   ): { code: string; message: string } {
     const { searcher } = this.#o;
     const alone = (filter: AttrFilter) =>
@@ -223,7 +219,7 @@ export class SearchService {
     return sum > 0;
   }
 
-  #rank(request: SearchRequest, encoded: EncodedQuery): RankedHit[] {
+  #rank(request: SearchRequest, encoded: QueryEmbedding): RankedHit[] {
     const { tuning, searcher } = this.#o;
     const { k, filters } = request;
     const lexicalWeight = tuning.lexicalWeight +
@@ -261,7 +257,7 @@ export class SearchService {
     query: string,
     model: string,
     signal?: AbortSignal,
-  ): Promise<EncodedQuery> {
+  ): Promise<QueryEmbedding> {
     const cached = this.#cache.get(model, query);
     this.#cacheLookups.inc({ result: cached ? "hit" : "miss" });
     if (cached) return cached;
@@ -270,7 +266,7 @@ export class SearchService {
     return encoded;
   }
 
-  async #encode(query: string, signal?: AbortSignal): Promise<EncodedQuery> {
+  async #encode(query: string, signal?: AbortSignal): Promise<QueryEmbedding> {
     const { encoder, tuning, now } = this.#o;
     const deadline = new AbortController();
     const onAbort = () =>

@@ -5,7 +5,8 @@
  */
 
 import type { AttrFilter, Attrs, ProductRecord, SearchHit } from "../types.ts";
-import type { EncodedQuery, QueryEncoder, Searcher } from "./app_options.ts";
+import type { QueryEmbedding, QueryEncoder } from "../encode/mod.ts";
+import type { Searcher } from "./app_options.ts";
 
 /** Options of {@linkcode FakeQueryEncoder}. */
 export interface FakeQueryEncoderOptions {
@@ -16,7 +17,7 @@ export interface FakeQueryEncoderOptions {
 }
 
 /** Deterministic text → unit vector; similar strings get similar vectors. */
-export class FakeQueryEncoder implements QueryEncoder {
+export class FakeQueryEncoder implements Pick<QueryEncoder, "encode"> {
   readonly dims: number;
   readonly #vocabulary: string[];
   /** Every batch it was asked to encode, in order. */
@@ -31,9 +32,9 @@ export class FakeQueryEncoder implements QueryEncoder {
 
   /** Encodes each query; rejects with the signal's reason when already aborted. */
   encode(
-    queries: string[],
+    queries: readonly string[],
     options: { signal?: AbortSignal } = {},
-  ): Promise<EncodedQuery[]> {
+  ): Promise<QueryEmbedding[]> {
     if (options.signal?.aborted) return Promise.reject(options.signal.reason);
     this.calls.push([...queries]);
     return Promise.resolve(queries.map((q) => ({
@@ -209,14 +210,14 @@ export function cannedSearcher(count: number): Searcher {
 }
 
 /** The fake encoder's keyword detection with one fixed 256-d vector for every query. */
-export function fixedVectorEncoder(): QueryEncoder {
+export function fixedVectorEncoder(): Pick<QueryEncoder, "encode"> {
   const fake = new FakeQueryEncoder({
     dims: 256,
     vocabulary: [...CANNED_COLOURS, ...CANNED_TYPES],
   });
   const vector = fake.embed("red dress");
   return {
-    encode: (queries: string[]): Promise<EncodedQuery[]> =>
+    encode: (queries: readonly string[]): Promise<QueryEmbedding[]> =>
       Promise.resolve(
         queries.map((q) => ({ vector, keywords: fake.keywords(q) })),
       ),

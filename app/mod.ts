@@ -22,10 +22,5 @@ export {
 export type { Logger } from "../log.ts";
 export type { Metrics } from "../metrics.ts";
 export type { IndexHolder } from "../index/mod.ts";
-export type {
-  EncoderDevice,
-  Encoders,
-  ImageResult,
-  ModelBundle,
-} from "../encode/mod.ts";
-export type { ImageOutcome, PipelineSummary } from "../pipeline/mod.ts";
+export type { EncoderDevice, Encoders, ModelBundle } from "../encode/mod.ts";
+export type { PipelineSummary } from "../pipeline/mod.ts";

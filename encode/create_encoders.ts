@@ -5,7 +5,7 @@
 
 import type { Logger } from "../log.ts";
 import type { ModelBundle } from "./load_bundle.ts";
-import { type EncoderDevice, resolveDevice } from "./_device.ts";
+import { type EncoderDevice, resolveDevice } from "./device.ts";
 import { SerialSession } from "./_serial_session.ts";
 import {
   createProductEncoder,

@@ -4,7 +4,7 @@ import { createMemoryLogger } from "../log.ts";
 import type { ImageTensor } from "../types.ts";
 import { loadBundle, type ModelBundle } from "./load_bundle.ts";
 import { createEncoders, type Encoders } from "./create_encoders.ts";
-import { probeGpu } from "./_device.ts";
+import { probeGpu } from "./device.ts";
 
 async function tinyBundle(): Promise<ModelBundle> {
   const dir = await Deno.makeTempDir();

@@ -3,13 +3,13 @@
  * @module
  */
 
-import type { ImageTensor } from "../types.ts";
+import type { ImageResult } from "../types.ts";
 import { DecodeError } from "../errors.ts";
 import type { ImageSpec } from "./bundle_manifest.ts";
 import { type Decoder, DEFAULT_DECODERS } from "./_decoders.ts";
 import { type ImageFormat, readImageHeader } from "./_image_header.ts";
 import { toImageTensor } from "./_resize.ts";
-import { makeThumbnail, type ThumbnailOptions } from "./_thumbnail.ts";
+import { makeThumbnail, type ThumbnailOptions } from "./thumbnail.ts";
 
 /** Why an image did not become a tensor. */
 export type ImageSkipReason =
@@ -24,23 +24,6 @@ export type ImageSkipReason =
   | "decode_failed"
   | "too_many_pixels"
   | "too_many_frames";
-
-/** A decoded, resized, normalised image, or why there is none. */
-export type ImageResult =
-  | {
-    readonly kind: "ok";
-    readonly tensor: ImageTensor;
-    /** "jpeg", "png" or "gif". */
-    readonly format: string;
-    /** A small JPEG of the decoded image, when `thumbnail` was asked for and fits its bounds. */
-    readonly thumbnail?: Uint8Array;
-  }
-  | {
-    readonly kind: "skipped";
-    readonly reason: ImageSkipReason;
-    /** Human-readable detail for logs; never contains image bytes. */
-    readonly detail: string;
-  };
 
 /** Limits and codecs of {@linkcode decodeImage}. */
 export interface DecodeImageOptions {
@@ -60,7 +43,10 @@ export const DEFAULT_MAX_PIXELS = 25_000_000;
 export const DEFAULT_MAX_FRAMES = 500;
 
 /** Shorthand for a skipped result. */
-export function skipped(reason: ImageSkipReason, detail: string): ImageResult {
+export function skipped(
+  reason: ImageSkipReason,
+  detail: string,
+): ImageResult<ImageSkipReason> {
   return { kind: "skipped", reason, detail };
 }
 
@@ -75,7 +61,7 @@ export async function decodeImage(
   bytes: Uint8Array,
   spec: ImageSpec,
   options: DecodeImageOptions = {},
-): Promise<ImageResult> {
+): Promise<ImageResult<ImageSkipReason>> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const maxFrames = options.maxFrames ?? DEFAULT_MAX_FRAMES;
   const parsed = readImageHeader(bytes, maxFrames);
@@ -108,7 +94,7 @@ async function decodeWith(
   bytes: Uint8Array,
   format: ImageFormat,
   { spec, thumbnail }: { spec: ImageSpec; thumbnail?: ThumbnailOptions },
-): Promise<ImageResult> {
+): Promise<ImageResult<ImageSkipReason>> {
   if (decoders.length === 0) {
     return skipped("unsupported_format", `no decoder for ${format}`);
   }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { decodeImage, type ImageResult } from "./decode_image.ts";
+import { decodeImage } from "./decode_image.ts";
+import type { ImageResult } from "../types.ts";
 import {
   type Decoder,
   imagescriptDecoder,

@@ -13,7 +13,7 @@ import { TINY_KEYWORDS } from "../model/testing.ts";
 import type { ImageTensor } from "../types.ts";
 import { loadBundle, type ModelBundle } from "./load_bundle.ts";
 import { createEncoders, type Encoders } from "./create_encoders.ts";
-import { probeGpu, resolveDevice } from "./_device.ts";
+import { probeGpu, resolveDevice } from "./device.ts";
 import { SerialSession } from "./_serial_session.ts";
 
 async function benchBundle(): Promise<ModelBundle> {

@@ -5,9 +5,9 @@
  * raises ingest throughput and keeps the event loop free for Kafka and HTTP.
  * @module
  */
-import type { ImageRef } from "../types.ts";
+import type { ImageRef, ImageResult } from "../types.ts";
 import type { ImageSpec } from "./bundle_manifest.ts";
-import type { ImageResult } from "./decode_image.ts";
+import type { ImageSkipReason } from "./decode_image.ts";
 import type { ImageLoadOptions } from "./load_image.ts";
 import { DecodeError } from "../errors.ts";
 
@@ -27,7 +27,7 @@ export interface WorkerRequest {
 
 /** A worker's answer: the result, or the error `loadImage` threw. */
 export type WorkerReply =
-  | { readonly id: number; readonly result: ImageResult }
+  | { readonly id: number; readonly result: ImageResult<ImageSkipReason> }
   | { readonly id: number; readonly error: string };
 
 /** A pool of image Workers. */
@@ -39,12 +39,15 @@ export interface ImageWorkers extends AsyncDisposable {
     ref: ImageRef,
     spec: ImageSpec,
     options: WorkerImageOptions,
-  ): Promise<ImageResult>;
+  ): Promise<ImageResult<ImageSkipReason>>;
 }
 
 interface Slot {
   readonly worker: Worker;
-  readonly pending: Map<number, PromiseWithResolvers<ImageResult>>;
+  readonly pending: Map<
+    number,
+    PromiseWithResolvers<ImageResult<ImageSkipReason>>
+  >;
 }
 
 /** Starts `workers` Workers (at least 1). */
@@ -92,7 +95,7 @@ export function createImageWorkers(options: { workers: number }): ImageWorkers {
         b,
       ) => (b.pending.size < a.pending.size ? b : a));
       const id = nextId++;
-      const waiter = Promise.withResolvers<ImageResult>();
+      const waiter = Promise.withResolvers<ImageResult<ImageSkipReason>>();
       slot.pending.set(id, waiter);
       slot.worker.postMessage(
         { id, ref, spec, options: opts } satisfies WorkerRequest,

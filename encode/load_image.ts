@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { ImageRef } from "../types.ts";
+import type { ImageRef, ImageResult } from "../types.ts";
 import type { ImageSpec } from "./bundle_manifest.ts";
 import {
   type BytesResult,
@@ -22,7 +22,7 @@ import { decodeBase64, readImageFile } from "./_read_sources.ts";
 import {
   decodeImage,
   type DecodeImageOptions,
-  type ImageResult,
+  type ImageSkipReason,
 } from "./decode_image.ts";
 
 /** Limits and sources of {@linkcode loadImage}. */
@@ -70,7 +70,7 @@ export async function loadImage(
   ref: ImageRef,
   spec: ImageSpec,
   options: ImageLoadOptions = {},
-): Promise<ImageResult> {
+): Promise<ImageResult<ImageSkipReason>> {
   options.signal?.throwIfAborted();
   const loaded = await loadBytes(ref, options);
   options.signal?.throwIfAborted();

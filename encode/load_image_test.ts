@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type ImageLoadOptions, loadImage } from "./load_image.ts";
-import type { ImageResult } from "./decode_image.ts";
+import type { ImageResult } from "../types.ts";
 import type { Timers } from "./_fetch_url.ts";
 import type { ImageSpec } from "./bundle_manifest.ts";
 import { makePng } from "./_test_images.ts";

@@ -24,64 +24,19 @@
  */
 
 export { loadBundle, type ModelBundle, sha256Hex } from "./load_bundle.ts";
-export type { GraphKey } from "./_onnx_io.ts";
-export {
-  createEncoders,
-  type EncoderOptions,
-  type Encoders,
-} from "./create_encoders.ts";
-export type { EncoderDevice } from "./_device.ts";
-export type {
-  ProductEmbedding,
-  ProductEncoder,
-  ProductInput,
-} from "./product_encoder.ts";
-export type {
-  QueryEmbedding,
-  QueryEncodeOptions,
-  QueryEncoder,
-} from "./query_encoder.ts";
-
-export type {
-  BundleFile,
-  BundleFileKey,
-  BundleManifest,
-  ImageSpec,
-} from "./bundle_manifest.ts";
-export {
-  decodeImage,
-  type DecodeImageOptions,
-  DEFAULT_MAX_FRAMES,
-  DEFAULT_MAX_PIXELS,
-  type ImageResult,
-  type ImageSkipReason,
-} from "./decode_image.ts";
-export type { Decoder, RgbaImage } from "./_decoders.ts";
-export {
-  DEFAULT_THUMBNAIL,
-  makeThumbnail,
-  type ThumbnailOptions,
-} from "./_thumbnail.ts";
-export { imagescriptDecoder, mozJpegDecoder } from "./_decoders.ts";
-export type { ImageFormat } from "./_image_header.ts";
-export {
-  DEFAULT_MAX_IMAGE_BYTES,
-  type ImageLoadOptions,
-  loadImage,
-  loadImageBytes,
-} from "./load_image.ts";
-export type { BytesResult, ResolveHost, Timers } from "./_fetch_url.ts";
+export type { ImageSpec } from "./bundle_manifest.ts";
+export { createEncoders, type Encoders } from "./create_encoders.ts";
+export type { EncoderDevice } from "./device.ts";
+export type { ProductEmbedding } from "./product_encoder.ts";
+export type { QueryEmbedding, QueryEncoder } from "./query_encoder.ts";
+export { decodeImage } from "./decode_image.ts";
+export { loadImage, loadImageBytes } from "./load_image.ts";
+export { createImageWorkers, type ImageWorkers } from "./image_workers.ts";
+export { DEFAULT_THUMBNAIL } from "./thumbnail.ts";
 export { normaliseText, textFeatures, type TextSpec } from "./text_features.ts";
 export {
   enhanceQuery,
-  type KeywordHit,
   KeywordMatcher,
   type KeywordTerm,
   type KeywordVocabulary,
 } from "./keywords.ts";
-export type { ImageRef, ImageTensor, ModalityWeights } from "../types.ts";
-export {
-  createImageWorkers,
-  type ImageWorkers,
-  type WorkerImageOptions,
-} from "./image_workers.ts";

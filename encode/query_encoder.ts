@@ -20,7 +20,7 @@ export interface QueryEmbedding {
   /** L2-normalised query vector, keyword-enhanced when keywords were found and enhance is on. */
   readonly vector: Float32Array;
   /** Vocabulary terms detected in the query, in query order, without repeats. */
-  readonly keywords: string[];
+  readonly keywords: readonly string[];
 }
 
 /** Options of {@linkcode QueryEncoder.encode}. */

@@ -9,9 +9,9 @@ import { IndexError } from "../errors.ts";
 import {
   createBruteForceIndex,
   createUsearchIndex,
-  rebuild,
   type VectorIndex,
 } from "./mod.ts";
+import { rebuild } from "./rebuild.ts";
 import { randomVectors, record } from "./_test_util.ts";
 
 const DIMS = 8;

@@ -11,10 +11,10 @@
  *   cost results: when the graph yields too few matches the index scans the filtered
  *   subset exactly.
  * - Lexical channel: `searchLexical(text, { k, filters })` → BM25 hits over the
- *   normalised tokens ({@linkcode lexicalTokens}) of titles and attribute values; the
+ *   normalised tokens (`lexicalTokens`) of titles and attribute values; the
  *   inverted index lives beside the vectors, so upserts, removes, snapshot loads and
  *   rebuilds keep both in step. Filter values match case-insensitively (NFKC, lower
- *   case, whitespace collapsed: {@linkcode filterValueKey}).
+ *   case, whitespace collapsed: `filterValueKey`).
  * - Errors: malformed input throws `TypeError`/`RangeError`; native or snapshot failures
  *   throw `IndexError`. Searching never mutates the index.
  * - Live swap: `IndexHolder` holds the single live reference; requests `acquire()` a
@@ -26,48 +26,12 @@
  * @module
  */
 
-export type {
-  IndexKind,
-  IndexOptions,
-  IndexStats,
-  LexicalHit,
-  LexicalSearchOptions,
-  Quantization,
-  ResolvedIndexOptions,
-  SearchOptions,
-  UpsertItem,
-  UsearchIndexOptions,
-  VectorIndex,
-} from "./vector_index.ts";
-export { filterValueKey, lexicalTokens } from "./lexical_tokens.ts";
+export type { Quantization, VectorIndex } from "./vector_index.ts";
 export { createBruteForceIndex } from "./brute_force_index.ts";
 export { createUsearchIndex } from "./usearch_index.ts";
 export { USEARCH_DEFAULTS } from "./_options.ts";
-export { MAX_K } from "./_validate.ts";
-export { IndexHolder } from "./index_holder.ts";
-export type { IndexHolderOptions, IndexLease } from "./index_holder.ts";
+export { IndexHolder, type IndexLease } from "./index_holder.ts";
 export { saveSnapshot } from "./snapshot_save.ts";
-export type { SaveSnapshotOptions, SnapshotInfo } from "./snapshot_save.ts";
 export { loadLatestSnapshot, verifySnapshot } from "./snapshot_load.ts";
-export type {
-  LoadedSnapshot,
-  LoadSnapshotOptions,
-  VerifiedSnapshot,
-} from "./snapshot_load.ts";
 export { listSnapshots } from "./_snapshot_format.ts";
-export type {
-  FileEntry,
-  SnapshotManifest,
-  SnapshotMeta,
-} from "./_snapshot_format.ts";
-export { compact, rebuild } from "./rebuild.ts";
-export type { RebuildOptions } from "./rebuild.ts";
-export type {
-  AttrFilter,
-  Attrs,
-  AttrValue,
-  ModalityWeights,
-  ProductRecord,
-  SearchHit,
-} from "../types.ts";
-export type { LogFields, Logger } from "../log.ts";
+export { compact } from "./rebuild.ts";

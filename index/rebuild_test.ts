@@ -6,8 +6,8 @@ import {
   createBruteForceIndex,
   createUsearchIndex,
   IndexHolder,
-  rebuild,
 } from "./mod.ts";
+import { rebuild } from "./rebuild.ts";
 import type { VectorIndex } from "./mod.ts";
 import { randomVectors, record } from "./_test_util.ts";
 

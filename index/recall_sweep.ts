@@ -12,7 +12,7 @@
  */
 
 import { createBruteForceIndex, createUsearchIndex } from "./mod.ts";
-import type { UsearchIndexOptions, VectorIndex } from "./mod.ts";
+import type { UsearchIndexOptions, VectorIndex } from "./vector_index.ts";
 import { clusteredVectors, randomVectors, record } from "./_test_util.ts";
 
 /** One setting to measure. */

@@ -3,7 +3,7 @@
  * stable snake_case reason (docs/EVENTS.md). Never throws on message content.
  * @module
  */
-import type { ProductEvent, SourceMessage } from "../types.ts";
+import type { ParseResult, SourceMessage } from "../types.ts";
 import { checkAttrs, checkImage, checkText, type Invalid } from "./_checks.ts";
 
 /** Size limits of {@linkcode parseEvent}. */
@@ -40,11 +40,6 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = Object.freeze({
   maxAttrKeyChars: 64,
   maxAttrValueChars: 1000,
 });
-
-/** Outcome of {@linkcode parseEvent}. */
-export type ParseResult =
-  | { readonly kind: "ok"; readonly event: ProductEvent }
-  | { readonly kind: "bad"; readonly reason: string; readonly detail: string };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 

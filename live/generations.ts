@@ -7,11 +7,16 @@
  * a grace period, so vectors of two models never meet.
  * @module
  */
-import type { Encoders, ModelBundle } from "../encode/mod.ts";
+import type {
+  Encoders,
+  ModelBundle,
+  QueryEmbedding,
+  QueryEncoder,
+} from "../encode/mod.ts";
 import { IndexError } from "../errors.ts";
 import type { IndexHolder, IndexLease, VectorIndex } from "../index/mod.ts";
 import type { Logger } from "../log.ts";
-import type { EncodedQuery, QueryEncoder, Searcher } from "../api/mod.ts";
+import type { Searcher } from "../api/mod.ts";
 import type { AttrFilter, ProductRecord, SearchHit } from "../types.ts";
 import type { ThumbnailStore } from "./thumbnails.ts";
 
@@ -100,9 +105,9 @@ export class Generations implements AsyncDisposable {
   }
 
   /** A query encoder that follows the live generation and tags what it encodes. */
-  queryEncoder(): QueryEncoder {
+  queryEncoder(): Pick<QueryEncoder, "encode"> {
     return {
-      encode: async (queries, options): Promise<EncodedQuery[]> => {
+      encode: async (queries, options): Promise<QueryEmbedding[]> => {
         const generation = this.#active;
         const version = generation.bundle.manifest.version;
         const out = await generation.encoders.query.encode(queries, options);

@@ -12,9 +12,8 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { Config } from "../config.ts";
-import type { ImageResult } from "../encode/mod.ts";
 import type { Logger } from "../log.ts";
-import type { ImageOutcome } from "../pipeline/mod.ts";
+import type { ImageResult } from "../types.ts";
 
 /** File names the store writes: 32 hex digits of the bytes' sha256, `.jpg`. */
 const NAME = /^[0-9a-f]{32}\.jpg$/;
@@ -121,7 +120,7 @@ export class ThumbnailStore {
   async keep(
     result: ImageResult,
     log: Logger,
-  ): Promise<ImageOutcome> {
+  ): Promise<ImageResult> {
     if (result.kind !== "ok" || result.thumbnail === undefined) return result;
     const { tensor, thumbnail } = result;
     try {

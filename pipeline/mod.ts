@@ -10,28 +10,11 @@
  * @module
  */
 export {
-  type ImageOutcome,
-  lastPositions,
-  type ParseOutcome,
-  type PipelineDeps,
-  type PipelineIndex,
   type PipelineOptions,
   type PipelineSummary,
   runPipeline,
 } from "./runner.ts";
-export {
-  batches,
-  type BatchOptions,
-  mapOrdered,
-  readAhead,
-  stoppable,
-} from "./streams.ts";
-export { type Clock, ManualClock, systemClock } from "./clock.ts";
-export {
-  Checkpointer,
-  type CheckpointerDeps,
-  type CheckpointerOptions,
-  type PartitionOffsets,
-} from "./checkpointer.ts";
+export { stoppable } from "./streams.ts";
+export { systemClock } from "./clock.ts";
+export { Checkpointer, type PartitionOffsets } from "./checkpointer.ts";
 export { TombstoneCache } from "./tombstones.ts";
-export type { CheckpointFailure } from "./checkpointer.ts";

@@ -8,9 +8,11 @@ import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import type {
   ImageRef,
+  ImageResult,
   ImageTensor,
   MessagePosition,
   ModalityWeights,
+  ParseResult,
   ProductEvent,
   ProductRecord,
   SourceMessage,
@@ -18,25 +20,6 @@ import type {
 import type { Clock } from "./clock.ts";
 import { batches, mapOrdered, readAhead } from "./streams.ts";
 import { TombstoneCache } from "./tombstones.ts";
-
-/** Result of parsing one message. */
-export type ParseOutcome =
-  | { readonly kind: "ok"; readonly event: ProductEvent }
-  | { readonly kind: "bad"; readonly reason: string; readonly detail: string };
-
-/** Result of loading one image. */
-export type ImageOutcome =
-  | {
-    readonly kind: "ok";
-    readonly tensor: ImageTensor;
-    /** File name of the stored thumbnail of this image, if one was kept. */
-    readonly thumb?: string;
-  }
-  | {
-    readonly kind: "skipped";
-    readonly reason: string;
-    readonly detail: string;
-  };
 
 /** The slice of the index the pipeline writes to. */
 export interface PipelineIndex {
@@ -48,8 +31,8 @@ export interface PipelineIndex {
 /** What the pipeline is composed of; `main.ts` wires the real stages in. */
 export interface PipelineDeps {
   readonly source: AsyncIterable<SourceMessage>;
-  parse(message: SourceMessage): ParseOutcome;
-  loadImage(ref: ImageRef): Promise<ImageOutcome>;
+  parse(message: SourceMessage): ParseResult;
+  loadImage(ref: ImageRef): Promise<ImageResult>;
   encode(
     batch: ReadonlyArray<{ title: string; image: ImageTensor | null }>,
   ): Promise<ReadonlyArray<{ vector: Float32Array; weights: ModalityWeights }>>;
@@ -98,8 +81,8 @@ export interface PipelineSummary {
 
 interface Prepared {
   readonly message: SourceMessage;
-  readonly parsed: ParseOutcome;
-  readonly image: ImageOutcome | null;
+  readonly parsed: ParseResult;
+  readonly image: ImageResult | null;
 }
 
 /** Runs until the source ends (it ends when it is stopped), then returns totals. */

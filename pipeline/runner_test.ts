@@ -4,11 +4,12 @@ import { Metrics } from "../metrics.ts";
 import type {
   ImageRef,
   MessagePosition,
+  ParseResult,
   ProductRecord,
   SourceMessage,
 } from "../types.ts";
 import { ManualClock } from "./clock.ts";
-import { type ParseOutcome, type PipelineDeps, runPipeline } from "./runner.ts";
+import { type PipelineDeps, runPipeline } from "./runner.ts";
 import { Channel, settle } from "./_channel_test_util.ts";
 import { TombstoneCache } from "./tombstones.ts";
 
@@ -33,7 +34,7 @@ function message(
   };
 }
 
-function parse(msg: SourceMessage): ParseOutcome {
+function parse(msg: SourceMessage): ParseResult {
   if (msg.value === null) {
     return { kind: "bad", reason: "tombstone_without_key", detail: "" };
   }

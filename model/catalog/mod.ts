@@ -12,55 +12,9 @@
  * @module
  */
 
-export {
-  type Catalog,
-  type CatalogOptions,
-  type CatalogProduct,
-  type CatalogQuery,
-  generateCatalog,
-  type SplitName,
-  SPLITS,
-} from "./generate.ts";
-export {
-  DEFAULT_MIX,
-  type FixedAttrs,
-  type ImageFormat,
-  type ProductAttrs,
-  type ProductMix,
-} from "./product.ts";
-export { type QueryConstraints, satisfies } from "./queries.ts";
-export {
-  type Bitmap,
-  type ImagePlan,
-  renderImage,
-  SHAPE_IDS,
-} from "./render.ts";
+export { type Catalog, generateCatalog } from "./generate.ts";
 export { encodeBitmap } from "./encode_image.ts";
-export {
-  DEMO_FEATURED,
-  type DemoOptions,
-  generateDemoCatalog,
-} from "./demo.ts";
-export { catalogVocabulary, type VocabularyTerm } from "./vocabulary.ts";
-export {
-  productEvent,
-  productMeta,
-  queryLine,
-  writeCatalog,
-  type WriteOptions,
-  type WriteStats,
-} from "./write.ts";
-export {
-  type ColourDef,
-  COLOURS,
-  type GenderDef,
-  GENDERS,
-  MATERIALS,
-  type PatternDef,
-  PATTERNS,
-} from "./attributes_table.ts";
-export {
-  type Category,
-  PRODUCT_TYPES,
-  type ProductTypeDef,
-} from "./types_table.ts";
+export { generateDemoCatalog } from "./demo.ts";
+export { catalogVocabulary } from "./vocabulary.ts";
+export { writeCatalog } from "./write.ts";
+export { COLOURS } from "./attributes_table.ts";

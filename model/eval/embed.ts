@@ -6,10 +6,10 @@
 import {
   type Encoders,
   type ImageSpec,
-  type ImageTensor,
   loadImage,
   type ProductEmbedding,
 } from "../../encode/mod.ts";
+import type { ImageTensor } from "../../types.ts";
 import type { EvalProduct } from "./data.ts";
 
 /** Options of embedProducts. */

@@ -16,32 +16,13 @@
  * @module
  */
 
-export { Bm25Titles, foldPlural, type TitleDoc } from "./bm25.ts";
+export { normaliseColour } from "./colour.ts";
+export type { ImageQuery } from "./dataset.ts";
 export {
-  colourMatches,
-  mentionsColour,
-  normaliseColour,
-  stripColour,
-} from "./colour.ts";
-export {
-  type DatasetKind,
-  type DatasetProduct,
-  type ImageQuery,
-  parseDatasetProducts,
-  prepareDataset,
-  type PreparedDataset,
-  type PrepareOptions,
-} from "./dataset.ts";
-export {
-  type DatasetFiles,
   defaultWorkDir,
   readDataset,
   writeDatasetFiles,
 } from "./dataset_files.ts";
-export {
-  formatImageToImage,
-  type ImageToImageResult,
-} from "./image_queries.ts";
 export { formatReport } from "./report_text.ts";
 export {
   type EvalProduct,
@@ -50,36 +31,5 @@ export {
   parseQueries,
   parseSplit,
 } from "./data.ts";
-export {
-  meanMetrics,
-  METRIC_NAMES,
-  mrrAt,
-  ndcgAt,
-  type QueryMetrics,
-  queryMetrics,
-  recallAt,
-} from "./metrics.ts";
-export {
-  formatSummary,
-  formatTables,
-  formatTagSummary,
-  type GroupName,
-  type GroupResult,
-  GROUPS,
-  scoreSystem,
-  type SystemResult,
-} from "./report.ts";
-export {
-  type EvalReport,
-  runEvaluation,
-  type RunOptions,
-  SYSTEMS,
-} from "./run.ts";
-export type { EncoderDevice } from "../../encode/mod.ts";
-export {
-  type ImageWeight,
-  parseMeta,
-  type ProductMeta,
-  summariseWeights,
-  type WeightGroup,
-} from "./weights.ts";
+export { runEvaluation, SYSTEMS } from "./run.ts";
+export { parseMeta, type ProductMeta } from "./weights.ts";

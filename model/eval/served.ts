@@ -30,7 +30,7 @@ export async function rankServed(
       get: (id) => index.get(id),
       searchLexical: (text, o) => index.searchLexical(text, o),
     },
-    encoder: { encode: (qs, o) => encoder.encode(qs, { signal: o.signal }) },
+    encoder,
     stats: () => ({}),
     metrics: new Metrics(),
     log: createJsonLogger({

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Image } from "imagescript";
 import { decodeImage } from "./decode_image.ts";
-import { DEFAULT_THUMBNAIL, makeThumbnail } from "./_thumbnail.ts";
+import { DEFAULT_THUMBNAIL, makeThumbnail } from "./thumbnail.ts";
 import type { ImageSpec } from "./bundle_manifest.ts";
 import { makePng } from "./_test_images.ts";
 
