@@ -1,7 +1,8 @@
 /**
  * Known violations of `deno task check-layers`, each with why it is still there.
  * Fix one, then delete its entry: the check fails on an entry that matches nothing.
- * Keys: `FROM -> TO` for an import, `cycle A B …` (sorted files) for a cycle.
+ * Keys: `FROM -> TO` for an import, `cycle A B …` (sorted files) for a cycle,
+ * `exports ENTRY` for a mod.ts with exports no other folder imports.
  * @module
  */
 
@@ -33,18 +34,18 @@ export const ALLOWED: readonly Allowed[] = [
       "closed by a type import: dataset_queries names types declared in dataset",
   },
   {
-    key: "encode/encoder_bench.ts -> model/mod.ts",
-    why:
-      "the encoder bench builds a bundle with the trainer; belongs in bench/",
-  },
-  {
-    key: "encode/encoder_bench.ts -> model/testing.ts",
-    why:
-      "the encoder bench builds a bundle with the trainer; belongs in bench/",
-  },
-  {
     key: "model/eval/served.ts -> api/mod.ts",
     why:
       "evaluating 'MAKE as served' runs the real /search route; eval is offline tooling",
+  },
+  {
+    key: "exports app/mod.ts",
+    why:
+      "the composition root is being rewritten (issue 14, its own branch); its entry point is trimmed there",
+  },
+  {
+    key: "exports live/mod.ts",
+    why:
+      "ActiveModel: the live index folder changes with the composition root (issue 14, its own branch)",
   },
 ];

@@ -1,19 +1,23 @@
 /**
  * `deno task check-layers`: fails on an import cycle between files, on an import that
- * goes against the layers in the README's "Architecture" section, and on a
- * cross-folder import that bypasses the folder's `mod.ts`. The import graph comes
- * from `deno info --json` over every `.ts` file in the repository. Known violations
+ * goes against the layers in the README's "Architecture" section, on a
+ * cross-folder import that bypasses the folder's `mod.ts`, and on a `mod.ts` export
+ * that no file outside its folder imports. The import graph comes from
+ * `deno info --json` over every `.ts` file in the repository; imported names from
+ * their source text (tools/mod_exports.ts). Known violations
  * sit in `tools/_layers_allowed.ts` with a reason each; an entry that no longer matches
  * anything fails too, so the list only shrinks. Exit code: 0 clean, 1 violations.
  * @module
  */
 import { parseCli } from "../cli.ts";
 import { ALLOWED, type Allowed } from "./_layers_allowed.ts";
+import { readSources, repoFiles, unusedExports } from "./mod_exports.ts";
 
 const USAGE = `Usage: deno task check-layers
 Checks the import graph of every .ts file: no cycles, no import against the layers
 (base <- stages <- model, api <- live <- app, programs <- tools, bench, tests),
-cross-folder imports through the folder's mod.ts. One line per violation; exit 1.`;
+cross-folder imports through the folder's mod.ts, and every name a mod.ts exports
+imported from outside its folder. One line per violation; exit 1.`;
 
 /** One import: `from` imports `to` (repo-relative paths) at 1-based `line`. */
 export interface Edge {
@@ -48,13 +52,14 @@ export function folderOf(path: string): string {
 }
 
 /**
- * The layer of a file: test files (`*_test.ts`) sit at the top, program entry points
+ * The layer of a file: tests and benches (`*_test.ts`, `*_bench.ts`: programs that
+ * nothing imports) sit at the top, program entry points
  * (`main.ts`, `*_main.ts`) with the composition root, the rest by folder.
  * @throws {Error} for a folder that no layer names
  */
 export function layerOf(path: string): number {
   const name = path.slice(path.lastIndexOf("/") + 1);
-  if (name.endsWith("_test.ts")) return TOP;
+  if (name.endsWith("_test.ts") || name.endsWith("_bench.ts")) return TOP;
   if (name === "main.ts" || name.endsWith("_main.ts")) return PROGRAM;
   const folder = folderOf(path);
   const layer = LAYERS.findIndex((folders) => folders.includes(folder));
@@ -169,10 +174,14 @@ export function edgeViolation(edge: Edge): Violation | null {
   return null;
 }
 
-/** Every violation of `graph` not covered by `allowed`, then every stale allow-list entry. */
+/**
+ * Every violation of `graph` (and the `other` findings, e.g. unused exports) not
+ * covered by `allowed`, then every stale allow-list entry.
+ */
 export function checkGraph(
   graph: ImportGraph,
   allowed: readonly Allowed[] = [],
+  other: readonly Violation[] = [],
 ): string[] {
   const allowedKeys = new Set(allowed.map((a) => a.key));
   const used = new Set<string>();
@@ -187,6 +196,10 @@ export function checkGraph(
     const v = edgeViolation(edge);
     if (v === null || seen.has(v.key)) continue;
     seen.add(v.key);
+    if (allowedKeys.has(v.key)) used.add(v.key);
+    else out.push(v.message);
+  }
+  for (const v of other) {
     if (allowedKeys.has(v.key)) used.add(v.key);
     else out.push(v.message);
   }
@@ -271,38 +284,13 @@ export function graphFromInfo(
   return { files, edges };
 }
 
-/** Repo-relative paths of the tracked and untracked (not ignored) `.ts` files. */
-export async function repoFiles(root: string): Promise<string[]> {
-  const { code, stdout, stderr } = await new Deno.Command("git", {
-    args: ["ls-files", "--cached", "--others", "--exclude-standard", "*.ts"],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (code !== 0) {
-    throw new Error(
-      `git ls-files failed: ${new TextDecoder().decode(stderr).trim()}`,
-    );
-  }
-  const listed = new TextDecoder().decode(stdout).split("\n").filter(Boolean);
-  const present: string[] = [];
-  for (const f of listed) {
-    try {
-      await Deno.lstat(`${root}/${f}`);
-      present.push(f);
-    } catch (err: unknown) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-    }
-  }
-  return present.sort();
-}
-
 async function main(): Promise<number> {
   parseCli(USAGE, { options: {}, allowPositionals: false });
   const root = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
   const files = await repoFiles(root);
   const graph = await readGraph(root, files);
-  const problems = checkGraph(graph, ALLOWED);
+  const exports = unusedExports(await readSources(root, files));
+  const problems = checkGraph(graph, ALLOWED, exports);
   const write = (s: string) =>
     Deno.stdout.writeSync(new TextEncoder().encode(`${s}\n`));
   for (const p of problems) write(p);

@@ -67,6 +67,12 @@ Deno.test("allowed violations pass; an allow-list entry that matches nothing fai
     { key: "encode/x.ts -> model/m.ts", why: "test" },
   ];
   assert.deepEqual(checkGraph(graph, allowed), []);
+  const unused = { key: "exports encode/mod.ts", message: "unused x" };
+  assert.deepEqual(checkGraph(graph, allowed, [unused]), ["unused x"]);
+  assert.deepEqual(
+    checkGraph(graph, [...allowed, { key: unused.key, why: "test" }], [unused]),
+    [],
+  );
   assert.deepEqual(checkGraph({ ...graph, edges: [] }, allowed), [
     "allow-list entry no longer needed, remove it from tools/_layers_allowed.ts: cycle index/a.ts index/b.ts",
     "allow-list entry no longer needed, remove it from tools/_layers_allowed.ts: encode/x.ts -> model/m.ts",
@@ -84,8 +90,10 @@ Deno.test("a long chain is walked without recursion and a three-file cycle is on
   ]]);
 });
 
-Deno.test("layers: test files on top, programs with the composition root, unknown folders throw", () => {
+Deno.test("layers: tests and benches on top, programs with the composition root, unknown folders throw", () => {
   assert.equal(layerOf("encode/load_image_test.ts"), 5);
+  assert.equal(layerOf("encode/encoder_bench.ts"), 5);
+  assert.equal(layerOf("encode/bench_util.ts"), 1);
   assert.equal(layerOf("main.ts"), 4);
   assert.equal(layerOf("broker/main.ts"), 4);
   assert.equal(layerOf("app/replica_main.ts"), 4);
