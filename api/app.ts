@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { adminRoutes } from "./admin_routes.ts";
 import type { AppLimits, AppOptions, Searcher } from "./app_options.ts";
 import { type AppEnv, errorBody, errorResponse } from "./error_response.ts";
-import { HttpError } from "./http_error.ts";
+import { HttpError, notReady } from "./http_error.ts";
 import { mountProducts } from "./product_routes.ts";
 import { mountDocs } from "./docs_routes.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -17,7 +17,7 @@ import { requestMetrics } from "./request_metrics.ts";
 import { resolveLimits, resolveTuning } from "./resolve_options.ts";
 import { searchLimiter } from "./search_limiter.ts";
 import { parseSearchBody, parseSearchParams } from "./search_request.ts";
-import { notReady, SearchService } from "./search_service.ts";
+import { SearchService } from "./search_service.ts";
 
 /** Methods each route answers; anything else on these paths is a 405. */
 const ALLOWED: Readonly<Record<string, string>> = {

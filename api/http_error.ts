@@ -33,6 +33,11 @@ export function badRequest(code: string, message: string): HttpError {
   return new HttpError(400, code, message);
 }
 
+/** The 503 answered while the searcher has no index. */
+export function notReady(): HttpError {
+  return new HttpError(503, "not_ready", "Index is not loaded yet");
+}
+
 /** Quotes a client-supplied value for an error message, cut to a readable length. */
 export function quote(value: string, max = 40): string {
   // JSON.stringify escapes control characters and any surrogate half the cut leaves

@@ -8,8 +8,7 @@ import type { Hono } from "hono";
 import type { ProductRecord } from "../types.ts";
 import type { AppLimits, Searcher } from "./app_options.ts";
 import type { AppEnv } from "./error_response.ts";
-import { HttpError, quote } from "./http_error.ts";
-import { notReady } from "./search_service.ts";
+import { HttpError, notReady, quote } from "./http_error.ts";
 
 /** Path of a product's image, or null when it has none the app can serve. */
 export function imagePath(

@@ -9,7 +9,7 @@ import type { Counter, Histogram, Metrics } from "../metrics.ts";
 import { QueryCache } from "./query_cache.ts";
 import type { QueryEmbedding, QueryEncoder } from "../encode/mod.ts";
 import type { Searcher, SearchTuning } from "./app_options.ts";
-import { HttpError } from "./http_error.ts";
+import { HttpError, notReady, quote } from "./http_error.ts";
 import { type LatencySummary, LatencyWindow } from "./latency_window.ts";
 import {
   productMatchText,
@@ -19,7 +19,6 @@ import {
 import { fuseChannels } from "./hybrid_fusion.ts";
 import type { AttrFilter, ProductRecord } from "../types.ts";
 import { lexicalTokens } from "../tokens.ts";
-import { quote } from "./http_error.ts";
 import type { SearchRequest } from "./search_request.ts";
 import { imagePath } from "./product_routes.ts";
 
@@ -313,11 +312,6 @@ function rejectOnAbort(signal: AbortSignal): Promise<never> {
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
-}
-
-/** The 503 answered while the searcher has no index. */
-export function notReady(): HttpError {
-  return new HttpError(503, "not_ready", "Index is not loaded yet");
 }
 
 function toHitBody(r: RankedHit, searcher: Searcher): HitBody {

@@ -1,10 +1,9 @@
 /**
- * Top-k selection and exact scans over a {@linkcode RowStore}.
+ * Top-k selection: the k best (row, score) pairs of a query, by any scorer.
  * @module
  */
 
-import type { AttrFilter, SearchHit } from "../types.ts";
-import type { RowStore } from "./_store.ts";
+import type { ProductRecord, SearchHit } from "../types.ts";
 
 /** Keeps the k best (row, score) pairs, sorted by score descending. */
 export class TopK {
@@ -46,8 +45,10 @@ export class TopK {
     this.rows[i] = row;
   }
 
-  /** The collected hits with their records. */
-  hits(store: RowStore): SearchHit[] {
+  /** The collected hits with their records (`store` is the index's row store). */
+  hits(
+    store: { record(row: number): ProductRecord | undefined },
+  ): SearchHit[] {
     const out: SearchHit[] = new Array(this.count);
     for (let i = 0; i < this.count; i++) {
       const record = store.record(this.rows[i] as number);
@@ -55,34 +56,5 @@ export class TopK {
       out[i] = { id: record.id, score: this.scores[i] as number, record };
     }
     return out;
-  }
-}
-
-/** Exact scan of every live row. */
-export function scanAll(
-  store: RowStore,
-  query: Float32Array,
-  qOffset: number,
-  top: TopK,
-): void {
-  const rows = store.rows;
-  for (let row = 0; row < rows; row++) {
-    if (store.record(row) === undefined) continue;
-    top.push(row, store.dot(row, query, qOffset));
-  }
-}
-
-/** Exact scan of the rows matching every filter. */
-export function scanFiltered(
-  store: RowStore,
-  query: Float32Array,
-  qOffset: number,
-  filters: readonly AttrFilter[],
-  top: TopK,
-): void {
-  const accept = store.matcher(filters);
-  for (const row of store.candidates(filters)) {
-    if (!accept(row)) continue;
-    top.push(row, store.dot(row, query, qOffset));
   }
 }

@@ -6,7 +6,7 @@
 import type { AttrFilter } from "../types.ts";
 import { BaseIndex } from "./_base_index.ts";
 import { resolveOptions } from "./_options.ts";
-import { scanAll, scanFiltered } from "./_top_k.ts";
+import { scanAll, scanFiltered } from "./_scan.ts";
 import type {
   IndexOptions,
   ResolvedIndexOptions,

@@ -12,7 +12,7 @@ import { IndexError } from "../errors.ts";
 import type { AttrFilter, SearchHit } from "../types.ts";
 import { BaseIndex } from "./_base_index.ts";
 import { resolveOptions } from "./_options.ts";
-import { scanAll, scanFiltered } from "./_top_k.ts";
+import { scanAll, scanFiltered } from "./_scan.ts";
 import type {
   ResolvedIndexOptions,
   UsearchIndexOptions,

@@ -3,7 +3,7 @@
  * @module
  */
 import type { AttrValue, ImageRef } from "../types.ts";
-import type { ParseLimits } from "./parse_event.ts";
+import type { ParseLimits } from "./parse_limits.ts";
 
 /** A bad-event value. */
 export interface Invalid {

@@ -1,45 +1,11 @@
 /**
- * Turns a raw message into a {@linkcode ProductEvent} or a typed "bad" value with a
+ * Turns a raw message into a `ProductEvent` or a typed "bad" value with a
  * stable snake_case reason (docs/EVENTS.md). Never throws on message content.
  * @module
  */
 import type { ParseResult, SourceMessage } from "../types.ts";
 import { checkAttrs, checkImage, checkText, type Invalid } from "./_checks.ts";
-
-/** Size limits of {@linkcode parseEvent}. */
-export interface ParseLimits {
-  /** Product id, UTF-8 bytes. @default 256 */
-  readonly maxIdBytes: number;
-  /** Title, characters. @default 1000 */
-  readonly maxTitleChars: number;
-  /** Whole message value, bytes. @default 16777216 */
-  readonly maxValueBytes: number;
-  /** Inline base64 image, characters (14 Mi ≈ 10 MiB of image). @default 14680064 */
-  readonly maxImageBase64Chars: number;
-  /** Image URL, characters. @default 2048 */
-  readonly maxUrlChars: number;
-  /** Image path, characters. @default 1024 */
-  readonly maxPathChars: number;
-  /** Attributes per product. @default 64 */
-  readonly maxAttrs: number;
-  /** Attribute name, characters. @default 64 */
-  readonly maxAttrKeyChars: number;
-  /** Attribute string value, characters. @default 1000 */
-  readonly maxAttrValueChars: number;
-}
-
-/** The defaults of {@linkcode ParseLimits}. */
-export const DEFAULT_PARSE_LIMITS: ParseLimits = Object.freeze({
-  maxIdBytes: 256,
-  maxTitleChars: 1000,
-  maxValueBytes: 16 * 1024 * 1024,
-  maxImageBase64Chars: 14 * 1024 * 1024,
-  maxUrlChars: 2048,
-  maxPathChars: 1024,
-  maxAttrs: 64,
-  maxAttrKeyChars: 64,
-  maxAttrValueChars: 1000,
-});
+import { DEFAULT_PARSE_LIMITS, type ParseLimits } from "./parse_limits.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 

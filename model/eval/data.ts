@@ -16,6 +16,24 @@ export interface EvalProduct {
   } | null;
 }
 
+/** A dataset product: an evaluation product plus its catalogue attributes. */
+export interface DatasetProduct extends EvalProduct {
+  /** Attribute values by name (never shown to the systems evaluated). */
+  readonly attrs: Readonly<Record<string, string>>;
+}
+
+/** A query by example: the image of product `id` searched against the other images. */
+export interface ImageQuery {
+  /** Query id. */
+  readonly qid: string;
+  /** The product whose image is the query (it is left out of its own ranking). */
+  readonly id: string;
+  /** Relevant product ids. */
+  readonly relevant: readonly string[];
+  /** What is measured ("finds its iconic image", "finds its class"). */
+  readonly tag: string;
+}
+
 /** A query with its relevant products. */
 export interface EvalQuery {
   /** Query id. */

@@ -8,33 +8,15 @@
 
 import { mulberry32 } from "../../random.ts";
 import { normaliseColour, stripColour } from "./colour.ts";
-import type { EvalProduct, EvalQuery } from "./data.ts";
+import type { DatasetProduct, EvalQuery, ImageQuery } from "./data.ts";
 import {
   groceryImageQueries,
   groceryQueries,
   ikeaQueries,
 } from "./dataset_queries.ts";
 
-/** A dataset product: an evaluation product plus its catalogue attributes. */
-export interface DatasetProduct extends EvalProduct {
-  /** Attribute values by name (never shown to the systems evaluated). */
-  readonly attrs: Readonly<Record<string, string>>;
-}
-
 /** Which attributes a dataset has: IKEA (type, colour) or grocery (class, coarse_class). */
 export type DatasetKind = "ikea" | "grocery";
-
-/** A query by example: the image of product `id` searched against the other images. */
-export interface ImageQuery {
-  /** Query id. */
-  readonly qid: string;
-  /** The product whose image is the query (it is left out of its own ranking). */
-  readonly id: string;
-  /** Relevant product ids. */
-  readonly relevant: readonly string[];
-  /** What is measured ("finds its iconic image", "finds its class"). */
-  readonly tag: string;
-}
 
 /** Options of prepareDataset. */
 export interface PrepareOptions {

@@ -4,8 +4,7 @@
  */
 
 import { colourMatches, mentionsColour, normaliseColour } from "./colour.ts";
-import type { EvalQuery } from "./data.ts";
-import type { DatasetProduct, ImageQuery } from "./dataset.ts";
+import type { DatasetProduct, EvalQuery, ImageQuery } from "./data.ts";
 
 /** Query text of a catalogue value: lower case, commas and dashes as spaces. */
 export function queryText(value: string): string {

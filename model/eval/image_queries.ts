@@ -7,7 +7,7 @@
 
 import type { ProductEmbedding } from "../../encode/mod.ts";
 import type { VectorIndex } from "../../index/mod.ts";
-import type { ImageQuery } from "./dataset.ts";
+import type { ImageQuery } from "./data.ts";
 import { meanMetrics, type QueryMetrics, queryMetrics } from "./metrics.ts";
 import type { GroupResult } from "./report.ts";
 

@@ -17,7 +17,6 @@
  */
 
 export { normaliseColour } from "./colour.ts";
-export type { ImageQuery } from "./dataset.ts";
 export {
   defaultWorkDir,
   readDataset,
@@ -27,6 +26,7 @@ export { formatReport } from "./report_text.ts";
 export {
   type EvalProduct,
   type EvalQuery,
+  type ImageQuery,
   parseProducts,
   parseQueries,
   parseSplit,

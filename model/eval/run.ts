@@ -14,7 +14,7 @@ import {
 import type { VectorIndex } from "../../index/mod.ts";
 import { Bm25Titles } from "./bm25.ts";
 import type { EvalProduct, EvalQuery } from "./data.ts";
-import type { ImageQuery } from "./dataset.ts";
+import type { ImageQuery } from "./data.ts";
 import { embedProducts } from "./embed.ts";
 import { type ImageToImageResult, scoreImageQueries } from "./image_queries.ts";
 import { type QueryMetrics, queryMetrics } from "./metrics.ts";
