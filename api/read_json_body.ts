@@ -3,6 +3,7 @@
  * @module
  */
 
+import { readBounded } from "../read_bounded.ts";
 import { badRequest, HttpError } from "./http_error.ts";
 
 /** Options of {@linkcode readJsonBody}. */
@@ -51,30 +52,9 @@ async function readCapped(
   maxBytes: number,
 ): Promise<Uint8Array> {
   if (body === null) return new Uint8Array(0);
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        await reader.cancel();
-        throw tooLarge(maxBytes);
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  const bytes = await readBounded(body, maxBytes);
+  if (bytes === undefined) throw tooLarge(maxBytes);
+  return bytes;
 }
 
 function tooLarge(maxBytes: number): HttpError {

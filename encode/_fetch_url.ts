@@ -5,6 +5,7 @@
  * @module
  */
 
+import { readBounded } from "../read_bounded.ts";
 import { blockedRange, isIpLiteral } from "./_address.ts";
 import type { ImageSkipReason } from "./decode_image.ts";
 
@@ -224,31 +225,4 @@ async function readResponse(
     return skip("too_large", `body exceeds ${maxBytes} bytes`);
   }
   return { kind: "ok", bytes };
-}
-
-/** Reads a stream fully, or cancels it and returns undefined past `maxBytes`. */
-export async function readBounded(
-  stream: ReadableStream<Uint8Array>,
-  maxBytes: number,
-): Promise<Uint8Array | undefined> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
 }
