@@ -6,29 +6,7 @@
 
 import { deflateSync } from "node:zlib";
 import { Frame, GIF, Image } from "imagescript";
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = (CRC_TABLE[(c ^ b) & 0xff] ?? 0) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** A PNG chunk (length, type, data, CRC). */
-export function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set(new TextEncoder().encode(type), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
+import { pngChunk } from "./png_chunk.ts";
 
 function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -81,17 +59,17 @@ export function makePng(
   ihdr.set([depth, colour, 0, 0, 0], 8);
   const optional: Uint8Array[] = [];
   if (extras.palette) {
-    optional.push(chunk("PLTE", new Uint8Array(extras.palette.flat())));
+    optional.push(pngChunk("PLTE", new Uint8Array(extras.palette.flat())));
   }
   if (extras.transparency) {
-    optional.push(chunk("tRNS", new Uint8Array(extras.transparency)));
+    optional.push(pngChunk("tRNS", new Uint8Array(extras.transparency)));
   }
   return concat([
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", ihdr),
+    pngChunk("IHDR", ihdr),
     ...optional,
-    chunk("IDAT", new Uint8Array(deflateSync(raw))),
-    chunk("IEND", new Uint8Array()),
+    pngChunk("IDAT", new Uint8Array(deflateSync(raw))),
+    pngChunk("IEND", new Uint8Array()),
   ]);
 }
 

@@ -10,8 +10,8 @@ import { DecodeError } from "../errors.ts";
 import { readImageHeader } from "./_image_header.ts";
 import type { ImageSpec } from "./bundle_manifest.ts";
 import { deflateSync } from "node:zlib";
+import { pngChunk } from "./png_chunk.ts";
 import {
-  chunk,
   makeGif,
   makeJpeg,
   makePng,
@@ -157,7 +157,7 @@ Deno.test("decodeImage() fails fast on a small PNG whose pixel data inflates far
   );
   const bomb = new Uint8Array([
     ...png.subarray(0, 33), // signature + IHDR
-    ...chunk("IDAT", zeros),
+    ...pngChunk("IDAT", zeros),
     ...png.subarray(png.length - 12), // IEND
   ]);
   const result = await decodeImage(bomb, SPEC);

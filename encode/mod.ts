@@ -33,6 +33,7 @@ export { decodeImage } from "./decode_image.ts";
 export { loadImage, loadImageBytes } from "./load_image.ts";
 export { createImageWorkers, type ImageWorkers } from "./image_workers.ts";
 export { DEFAULT_THUMBNAIL } from "./thumbnail.ts";
+export { pngChunk } from "./png_chunk.ts";
 export { normaliseText, textFeatures, type TextSpec } from "./text_features.ts";
 export {
   enhanceQuery,
