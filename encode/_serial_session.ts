@@ -7,6 +7,7 @@
 
 import type * as Ort from "onnxruntime-web";
 import { EncodeError } from "../errors.ts";
+import { SerialQueue } from "../serial.ts";
 
 /** The parts of an onnxruntime module we use (web, webgpu and node builds share them). */
 export interface OrtModule {
@@ -24,7 +25,7 @@ export type OrtTensor = Ort.Tensor;
 export class SerialSession {
   readonly #session: Ort.InferenceSession;
   readonly #label: string;
-  #tail: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   #released = false;
 
   private constructor(session: Ort.InferenceSession, label: string) {
@@ -76,9 +77,8 @@ export class SerialSession {
     feeds: Record<string, OrtTensor>,
     options: { signal?: AbortSignal } = {},
   ): Promise<Record<string, OrtTensor>> {
-    const turn = this.#tail.then(() => this.#runNow(feeds, options.signal));
-    this.#tail = turn.catch(() => {}); // one failed run must not block the queue
-    return turn;
+    // One failed run rejects its own caller only; the queue goes on.
+    return this.#queue.run(() => this.#runNow(feeds, options.signal));
   }
 
   async #runNow(
@@ -107,7 +107,7 @@ export class SerialSession {
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
-    await this.#tail;
+    await this.#queue.idle();
     await this.#session.release();
   }
 }

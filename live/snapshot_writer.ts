@@ -8,6 +8,7 @@
 import { type IndexHolder, saveSnapshot } from "../index/mod.ts";
 import type { Logger } from "../log.ts";
 import type { PartitionOffsets, TombstoneCache } from "../pipeline/mod.ts";
+import { SerialQueue } from "../serial.ts";
 import type { Generations } from "./generations.ts";
 import type { RecordedLog } from "./log_identity.ts";
 
@@ -29,7 +30,7 @@ export interface SnapshotWriterOptions {
 /** Serialised snapshot writes of the live index. */
 export class SnapshotWriter {
   readonly #o: SnapshotWriterOptions;
-  #chain: Promise<unknown> = Promise.resolve();
+  readonly #serial = new SerialQueue();
 
   constructor(options: SnapshotWriterOptions) {
     this.#o = options;
@@ -40,9 +41,7 @@ export class SnapshotWriter {
    * queued behind another captures the index later, which only adds events).
    */
   write(offsets: PartitionOffsets): Promise<void> {
-    const run = this.#chain.then(() => this.#write(offsets));
-    this.#chain = run.catch(() => {});
-    return run;
+    return this.#serial.run(() => this.#write(offsets));
   }
 
   async #write(offsets: PartitionOffsets): Promise<void> {

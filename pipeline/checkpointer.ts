@@ -7,6 +7,7 @@
  */
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
+import { SerialQueue } from "../serial.ts";
 import type { MessagePosition } from "../types.ts";
 import type { Clock } from "./clock.ts";
 
@@ -55,7 +56,7 @@ export class Checkpointer {
   readonly #options: CheckpointerOptions;
   readonly #applied = new Map<string, MessagePosition>();
   #pending = 0;
-  #running: Promise<void> = Promise.resolve();
+  readonly #serial = new SerialQueue();
   #lastSnapshotAt: number;
   #failing: CheckpointFailure | null = null;
   #retryAt = 0;
@@ -139,9 +140,7 @@ export class Checkpointer {
 
   /** Snapshots and commits what is applied now; runs one at a time. No-op without progress. */
   checkpoint(): Promise<void> {
-    const run = this.#running.then(() => this.#checkpointNow());
-    this.#running = run.catch(() => {});
-    return run;
+    return this.#serial.run(() => this.#checkpointNow());
   }
 
   /** Checkpoints every `intervalMs` while there is progress, until `signal` aborts. */
