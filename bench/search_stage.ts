@@ -10,6 +10,7 @@ import type { VectorIndex } from "../index/mod.ts";
 import { createMemoryLogger } from "../log.ts";
 import { Metrics } from "../metrics.ts";
 import { createApp } from "../api/mod.ts";
+import { listen, type Listener } from "../listen.ts";
 import { perSecond } from "./_stats.ts";
 import { runWrk, type WrkResult } from "./_wrk.ts";
 
@@ -67,7 +68,7 @@ async function serve(
   index: VectorIndex,
   encoders: Encoders,
   cacheSize: number,
-) {
+): Promise<Listener> {
   const app = createApp({
     searcher: {
       ready: true,
@@ -85,29 +86,15 @@ async function serve(
     log: createMemoryLogger(),
     tuning: { queryCacheSize: cacheSize },
   });
-  const stop = new AbortController();
-  const ready = Promise.withResolvers<number>();
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    signal: stop.signal,
-    onListen: ({ port }) => ready.resolve(port),
-  }, app.fetch);
-  const url = `http://127.0.0.1:${await ready.promise}`;
-  const check = await fetch(`${url}/search?q=red+dress`);
+  const server = listen(app.fetch, { hostname: "127.0.0.1", port: 0 });
+  const check = await fetch(`${server.url}/search?q=red+dress`);
   if (check.status !== 200) {
-    throw new Error(
-      `Cannot bench /search: status ${check.status}: ${await check.text()}`,
-    );
+    const body = await check.text();
+    await server.stop();
+    throw new Error(`Cannot bench /search: status ${check.status}: ${body}`);
   }
   await check.body?.cancel();
-  return {
-    url,
-    async [Symbol.asyncDispose]() {
-      stop.abort();
-      await server.finished;
-    },
-  };
+  return server;
 }
 
 /** Measures one index size. The index's dims must match the query encoder's. */
