@@ -107,21 +107,3 @@ Deno.test("isTestOrBench: tests and benches anywhere, tests/ and bench/", () => 
   assert.equal(isTestOrBench("tools/train.ts"), false);
   assert.equal(isTestOrBench("benchmarks/x.ts"), false);
 });
-
-Deno.test("tools/mod_exports.ts, run as the README says, reports every entry point of the repository", async () => {
-  const root = new URL("../", import.meta.url).pathname;
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-run", "tools/mod_exports.ts"],
-    cwd: root,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const out = new TextDecoder().decode(stdout);
-  assert.equal(code, 0, out + new TextDecoder().decode(stderr));
-  assert.match(
-    out,
-    /^encode\/mod\.ts: \d+ exported, \d+ used outside \(\d+ by code other than tests and benches\)$/m,
-  );
-  assert.match(out, /^mod-exports: \d+ entry points, \d+ exports$/m);
-});
