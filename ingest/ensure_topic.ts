@@ -48,7 +48,7 @@ export async function ensureTopic(
   brokers: readonly string[],
   options: EnsureTopicOptions,
 ): Promise<TopicInfo> {
-  const { topic, partitions, compacted } = options;
+  const { topic, partitions } = options;
   if (!Number.isInteger(partitions) || partitions < 1) {
     throw new RangeError(
       `Cannot create topic "${topic}": partitions must be an integer >= 1, got ${partitions}`,
@@ -64,18 +64,7 @@ export async function ensureTopic(
       await admin.connect();
       // Creating an existing topic works but makes kafkajs log an error line: look first.
       const exists = (await admin.listTopics()).includes(topic);
-      const created = !exists && await admin.createTopics({
-        waitForLeaders: true,
-        topics: [{
-          topic,
-          numPartitions: partitions,
-          replicationFactor: options.replicationFactor ?? -1,
-          configEntries: [{
-            name: "cleanup.policy",
-            value: compacted ? "compact" : "delete",
-          }],
-        }],
-      });
+      const created = !exists && await createTopic(admin, options);
       return await describeWhenKnown(admin, topic, created);
     });
     options.log?.info(info.created ? "topic_created" : "topic_exists", {
@@ -97,6 +86,35 @@ export async function ensureTopic(
 }
 
 type Admin = ReturnType<ReturnType<typeof createKafkaClient>["admin"]>;
+
+/**
+ * Creates the topic and waits for its leaders; false when it already existed. The
+ * metadata kafkajs polls for the leaders may not know a topic created a moment ago
+ * (UNKNOWN_TOPIC_OR_PARTITION, which kafkajs does not retry): the create request has
+ * succeeded then, and {@linkcode describeWhenKnown} waits for the topic to show.
+ */
+export async function createTopic(
+  admin: Pick<Admin, "createTopics">,
+  options: EnsureTopicOptions,
+): Promise<boolean> {
+  try {
+    return await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{
+        topic: options.topic,
+        numPartitions: options.partitions,
+        replicationFactor: options.replicationFactor ?? -1,
+        configEntries: [{
+          name: "cleanup.policy",
+          value: options.compacted ? "compact" : "delete",
+        }],
+      }],
+    });
+  } catch (err: unknown) {
+    if (topicUnknownYet(err)) return true;
+    throw err;
+  }
+}
 
 /** The admin calls {@linkcode describeWhenKnown} makes. */
 export type DescribeAdmin = Pick<

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { testBrokers, uniqueTopic } from "./testing.ts";
 import { ensureTopic } from "./mod.ts";
-import { type DescribeAdmin, describeWhenKnown } from "./ensure_topic.ts";
+import {
+  createTopic,
+  type DescribeAdmin,
+  describeWhenKnown,
+} from "./ensure_topic.ts";
 import kafkajs from "kafkajs";
 
 // kafkajs exports its error classes by spreading; only the default import sees them.
@@ -102,4 +106,38 @@ Deno.test("describeWhenKnown() waits out a broker that does not know a new topic
     describeWhenKnown(other, "t", true, { pauseMs: 1 }),
     /boom/,
   );
+});
+
+Deno.test("createTopic() counts a topic the leader wait does not know yet as created", async () => {
+  const options = { topic: "t", partitions: 2, compacted: true };
+  const seen: unknown[] = [];
+  const failing = (err: Error) => ({
+    createTopics: (args: unknown) => {
+      seen.push(args);
+      return Promise.reject(err);
+    },
+  });
+  const unknown = new KafkaJSProtocolError(
+    {
+      message: "This server does not host this topic-partition",
+      type: "UNKNOWN_TOPIC_OR_PARTITION",
+      code: 3,
+    } as unknown as Error,
+  );
+  assert.equal(await createTopic(failing(unknown) as never, options), true);
+  assert.deepEqual(seen[0], {
+    waitForLeaders: true,
+    topics: [{
+      topic: "t",
+      numPartitions: 2,
+      replicationFactor: -1,
+      configEntries: [{ name: "cleanup.policy", value: "compact" }],
+    }],
+  });
+  await assert.rejects(
+    createTopic(failing(new Error("refused")) as never, options),
+    /refused/,
+  );
+  const exists = { createTopics: () => Promise.resolve(false) };
+  assert.equal(await createTopic(exists as never, options), false);
 });
