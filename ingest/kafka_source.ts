@@ -22,6 +22,7 @@ import type { Logger } from "../log.ts";
 import type { MessagePosition, SourceMessage } from "../types.ts";
 import { BoundedQueue } from "./_bounded_queue.ts";
 import { createKafkaClient } from "./_client.ts";
+import { OPTIONS } from "../config.ts";
 import { withTimeout } from "../delay.ts";
 import { toSourceMessage } from "./_convert.ts";
 import { LagPoller } from "./_lag_poller.ts";
@@ -35,9 +36,9 @@ export interface KafkaSourceOptions {
   readonly brokers: readonly string[];
   /** Topic of product events. */
   readonly topic: string;
-  /** Consumer group. @default "product-indexer" */
+  /** Consumer group. @default `KAFKA_GROUP`'s default (config.ts) */
   readonly groupId?: string;
-  /** Client id reported to the brokers. @default "product-indexer" */
+  /** Client id reported to the brokers. @default `KAFKA_CLIENT_ID`'s default (config.ts) */
   readonly clientId?: string;
   /** Logger for source events and kafkajs. */
   readonly log: Logger;
@@ -123,14 +124,14 @@ class KafkaSourceImpl implements KafkaSource {
     this.#log = options.log;
     const client = {
       brokers: options.brokers,
-      clientId: options.clientId ?? "product-indexer",
+      clientId: options.clientId ?? OPTIONS.kafka.clientId.default,
     };
     const kafka = createKafkaClient({
       ...client,
       log: options.log.child({ component: "kafkajs" }),
     });
     this.#consumer = kafka.consumer({
-      groupId: options.groupId ?? "product-indexer",
+      groupId: options.groupId ?? OPTIONS.kafka.groupId.default,
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
       rebalanceTimeout: options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 1000,
@@ -148,7 +149,7 @@ class KafkaSourceImpl implements KafkaSource {
     });
     const admin = createKafkaClient({ ...client, retries: 0 }).admin();
     this.#poller = new LagPoller(admin, {
-      groupId: options.groupId ?? "product-indexer",
+      groupId: options.groupId ?? OPTIONS.kafka.groupId.default,
       tracker: this.#tracker,
       intervalMs: options.lagIntervalMs ?? 2000,
       hooks: {
