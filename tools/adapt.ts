@@ -6,6 +6,7 @@
  * @module
  */
 import { parseCli, usageError } from "../cli.ts";
+import { OPTIONS } from "../config.ts";
 import { join } from "node:path";
 import { loadBundle, loadImageBytes } from "../encode/mod.ts";
 import { parseEvent, readTopicToEnd } from "../ingest/mod.ts";
@@ -16,6 +17,9 @@ import {
 } from "../model/mod.ts";
 import type { ImageRef } from "../types.ts";
 import { runReindex } from "./reindex.ts";
+
+/** The shipped bundle: `MODEL_DIR`'s default. */
+const MODEL_DIR = OPTIONS.encoder.modelDir.default;
 
 const USAGE = `Usage: deno task adapt (--topic NAME | --products FILE) [options]
 
@@ -28,7 +32,7 @@ Images:
   --image-base DIR         folder that relative image paths are read from (default .)
   --allow-private-network  allow image URLs on private addresses
 Model:
-  --model DIR              bundle to start from (default model/default)
+  --model DIR              bundle to start from (default ${MODEL_DIR})
   --out DIR                new bundle (default data/models/adapted-<time>)
   --steps N (400) --batch N (256) --seed N (1) --holdout F (0.2)
   --image-only             train only the image head (by default the query and title
@@ -55,7 +59,7 @@ function parseOptions() {
       split: { type: "string" },
       "image-base": { type: "string", default: "." },
       "allow-private-network": { type: "boolean", default: false },
-      model: { type: "string", default: "model/default" },
+      model: { type: "string", default: MODEL_DIR },
       out: { type: "string" },
       steps: { type: "string", default: "400" },
       batch: { type: "string", default: "256" },
