@@ -14,8 +14,10 @@ import { type Option, readOption, shownDefault } from "./config_options.ts";
 export interface Flag<T> {
   /** The declared option the flag sets. */
   readonly option: Option<T>;
-  /** Placeholder of its value in the usage ("DIR", "N", "URL"). */
-  readonly arg: string;
+  /** Placeholder of its value in the usage ("DIR", "N", "URL"); none for a switch. */
+  readonly arg?: string;
+  /** A switch: `--NAME` alone sets the (boolean) option to true. @default false */
+  readonly switch?: boolean;
   /** The program's own default, when it differs from the option's. */
   readonly default?: T;
   /** The program does not start without it. @default false */
@@ -42,25 +44,36 @@ export interface Program<F extends Flags> {
   readonly task: string;
   /** One or two lines after the usage line. */
   readonly about: string;
+  /** Its flags by name. */
   readonly flags: F;
+  /** Operands after the flags, for the usage ("FILE"); none are taken without it. */
+  readonly operands?: string;
 }
 
 /** The `--help` text of `program`: the usage line, what it does, one line per flag. */
 export function flagsUsage<F extends Flags>(program: Program<F>): string {
   const entries = Object.entries(program.flags);
-  const synopsis = entries.map(([name, f]) =>
-    f.required ? `--${name} ${f.arg}` : `[--${name} ${f.arg}]`
+  const heads = entries.map(([name, f]) =>
+    f.arg === undefined ? `--${name}` : `--${name} ${f.arg}`
   );
-  const heads = entries.map(([name, f]) => `--${name} ${f.arg}`);
+  const synopsis = [
+    ...(program.operands ? [program.operands] : []),
+    ...entries.map(([, f], i) => f.required ? heads[i] : `[${heads[i]}]`),
+  ];
   const width = Math.max(...heads.map((h) => h.length));
   const lines = entries.map(([, f], i) => {
     const facts = f.required
       ? ["required"]
+      : f.switch
+      ? []
       : [`default: ${flagDefault(f) || "none"}`];
-    if (f.option.accepts !== "text") facts.push(f.option.accepts);
+    if (f.option.accepts !== "text" && !f.switch) {
+      facts.push(f.option.accepts);
+    }
     if (f.fromEnv && f.option.env) facts.push(`or $${f.option.env}`);
     if (f.multiple) facts.push("repeatable");
-    return `  ${heads[i]!.padEnd(width)}  ${f.option.doc} (${facts.join("; ")})`
+    const tail = facts.length > 0 ? ` (${facts.join("; ")})` : "";
+    return `  ${heads[i]!.padEnd(width)}  ${f.option.doc}${tail}`
       .replaceAll("`", "");
   });
   return [
@@ -75,38 +88,56 @@ export function flagsUsage<F extends Flags>(program: Program<F>): string {
 
 /**
  * The values of `program`'s flags from `args`: `--help` prints the usage and exits 0;
- * an unknown flag, a positional argument, a bad value or a missing required flag
- * prints one line naming every problem and exits 2.
+ * an unknown flag, an operand (unless the program takes some), a bad value or a
+ * missing required flag prints one line naming every problem and exits 2.
  */
 export function parseFlags<F extends Flags>(
   program: Program<F>,
   args: readonly string[] = Deno.args,
 ): FlagValues<F> {
+  return parseCommand(program, args).flags;
+}
+
+/**
+ * {@linkcode parseFlags} for a program that takes operands too; `check` adds
+ * problems about them, reported in the same line.
+ */
+export function parseCommand<F extends Flags>(
+  program: Program<F>,
+  args: readonly string[] = Deno.args,
+  check: (flags: FlagValues<F>, operands: readonly string[]) => string[] =
+    () => [],
+): { flags: FlagValues<F>; operands: readonly string[] } {
   const usage = flagsUsage(program);
   const options = Object.fromEntries(
     Object.entries(program.flags).map(([name, f]) => [
       name,
-      { type: "string" as const, multiple: f.multiple ?? false },
+      f.switch
+        ? { type: "boolean" as const }
+        : { type: "string" as const, multiple: f.multiple ?? false },
     ]),
   );
-  const { values } = cliArgs<{ values: Record<string, Given> }>(
+  const { values, positionals } = cliArgs<
+    { values: Record<string, Given>; positionals: string[] }
+  >(
     usage,
     () =>
       parseArgs({
         args: [...args],
         options: { ...options, help: { type: "boolean", short: "h" } },
         strict: true,
-        allowPositionals: false,
+        allowPositionals: program.operands !== undefined,
       }),
     args,
   );
-  const { values: resolved, problems } = resolveFlags(
+  const { values: flags, problems } = resolveFlags(
     program.flags,
     values,
     (name) => Deno.env.get(name),
   );
+  problems.push(...check(flags, positionals));
   if (problems.length > 0) usageError(problems.join("; "));
-  return resolved;
+  return { flags, operands: positionals };
 }
 
 /**
@@ -146,6 +177,7 @@ function readFlag(
     }
     return texts.map((t) => readOption(f.option, `--${name}`, t, problems));
   }
+  if (f.switch) return given === true ? true : fallback;
   const flagText = typeof given === "string" ? given : undefined;
   const envText = flagText === undefined && env ? getEnv(env) : undefined;
   const text = flagText ?? envText;

@@ -6,7 +6,7 @@ import {
   resolveFlags,
 } from "./cli_flags.ts";
 import { OPTIONS } from "./config.ts";
-import { integer, text } from "./config_options.ts";
+import { boolean, integer, positive, text } from "./config_options.ts";
 
 const FLAGS = {
   dir: {
@@ -112,4 +112,35 @@ Deno.test("flagsUsage() lists every flag with its doc line, default and limits",
     /--shard URL +A shard \(default: none; an http:\/\/ URL; repeatable\)/,
   );
   assert.match(usage, /-h, --help +this text/);
+});
+
+Deno.test("resolveFlags() sets a switch only when it is given", () => {
+  const flags = {
+    delete: {
+      option: boolean({ doc: "Deletes", default: false }),
+      switch: true,
+    } satisfies Flag<boolean>,
+    rate: {
+      option: positive({ doc: "Rate", default: Infinity, max: 100 }),
+      arg: "N",
+    },
+  };
+  assert.deepEqual(resolveFlags(flags, {}, noEnv).values, {
+    delete: false,
+    rate: Infinity,
+  });
+  assert.deepEqual(
+    resolveFlags(flags, { delete: true, rate: "0.5" }, noEnv).values,
+    { delete: true, rate: 0.5 },
+  );
+  assert.deepEqual(
+    resolveFlags(flags, { rate: "0" }, noEnv).problems,
+    ['--rate must be a number above 0 and at most 100: got "0"'],
+  );
+  assert.equal(
+    flagsUsage({ task: "t", about: "", operands: "FILE", flags }).split(
+      "\n",
+    )[0],
+    "Usage: deno task t FILE [--delete] [--rate N]",
+  );
 });

@@ -59,6 +59,27 @@ export function integer(
   };
 }
 
+/** A number above 0 and at most `max`; fractions allowed. */
+export function positive(
+  o: Base<number> & { readonly max: number },
+): Option<number> {
+  return {
+    ...o,
+    accepts: `above 0, at most ${o.max}`,
+    parse(text) {
+      const v = Number(text);
+      if (!/^\d*\.?\d+(e[+-]?\d+)?$/i.test(text) || !(v > 0 && v <= o.max)) {
+        return {
+          problems: [
+            `must be a number above 0 and at most ${o.max}: got "${text}"`,
+          ],
+        };
+      }
+      return { value: v };
+    },
+  };
+}
+
 const TRUE = ["1", "true", "yes", "on"];
 const FALSE = ["0", "false", "no", "off"];
 
