@@ -318,6 +318,12 @@ export const OPTIONS = {
   }),
 };
 
+/**
+ * Where the embedded broker of `deno task ingest` (and `deno task kafka`) listens by
+ * default: the brokers tools use when given none.
+ */
+export const LOCAL_BROKER = `127.0.0.1:${OPTIONS.kafka.embeddedPort.default}`;
+
 /** The whole resolved configuration: one value per option of {@linkcode OPTIONS}. */
 export type Config = ValuesOf<typeof OPTIONS>;
 /** Kafka connection and topics. */

@@ -7,7 +7,7 @@
  */
 import { parseCli, usageError } from "../cli.ts";
 import { type Flag, resolveFlags } from "../cli_flags.ts";
-import { OPTIONS } from "../config.ts";
+import { LOCAL_BROKER, OPTIONS } from "../config.ts";
 import { join } from "node:path";
 import { loadBundle, loadImageBytes } from "../encode/mod.ts";
 import { parseEvent, readTopicToEnd } from "../ingest/mod.ts";
@@ -83,7 +83,7 @@ const SHARED = {
   brokers: {
     option: OPTIONS.kafka.brokers,
     arg: "LIST",
-    default: ["127.0.0.1:9092"],
+    default: [LOCAL_BROKER],
     fromEnv: true,
   } satisfies Flag<readonly string[]>,
   topic: { option: OPTIONS.kafka.topic, arg: "NAME" } satisfies Flag<string>,

@@ -8,7 +8,7 @@
  * @module
  */
 import { type Flag, parseCommand } from "../cli_flags.ts";
-import { OPTIONS } from "../config.ts";
+import { LOCAL_BROKER, OPTIONS } from "../config.ts";
 import { boolean, positive } from "../config_options.ts";
 import {
   createKafkaPublisher,
@@ -194,7 +194,7 @@ const FLAGS = {
   brokers: {
     option: OPTIONS.kafka.brokers,
     arg: "B",
-    default: ["127.0.0.1:9092"],
+    default: [LOCAL_BROKER],
     fromEnv: true,
   } satisfies Flag<readonly string[]>,
   partitions: {
