@@ -11,9 +11,9 @@ export type Parsed<T> =
   | { readonly value: T }
   | { readonly problems: readonly string[] };
 
-/** One option: where it is read from, what it accepts, what it means. */
-export interface Option<T> {
-  /** Environment variable it is read from; absent for a program's flag-only option. */
+/** What every option constructor takes. */
+export interface OptionInit<T> {
+  /** Environment variable; absent for a program's flag-only option. */
   readonly env?: string;
   /** One line: what the option means (may hold `code` in backticks). */
   readonly doc: string;
@@ -21,6 +21,10 @@ export interface Option<T> {
   readonly default: T;
   /** The default as documented when the value says too little, e.g. "(embedded broker)". */
   readonly shownDefault?: string;
+}
+
+/** One option: where it is read from, what it accepts, what it means. */
+export interface Option<T> extends OptionInit<T> {
   /** What it accepts, for docs: "1–65535", "auto, webgpu", "host:port,…", "text". */
   readonly accepts: string;
   /** Logged as "***" when set. */
@@ -29,17 +33,9 @@ export interface Option<T> {
   parse(text: string): Parsed<T>;
 }
 
-/** What every option constructor takes. */
-interface Base<T> {
-  readonly env?: string;
-  readonly doc: string;
-  readonly default: T;
-  readonly shownDefault?: string;
-}
-
 /** An integer within `min..max` (inclusive). */
 export function integer(
-  o: Base<number> & { readonly min: number; readonly max: number },
+  o: OptionInit<number> & { readonly min: number; readonly max: number },
 ): Option<number> {
   return {
     ...o,
@@ -61,7 +57,7 @@ export function integer(
 
 /** A number above 0 and at most `max`; fractions allowed. */
 export function positive(
-  o: Base<number> & { readonly max: number },
+  o: OptionInit<number> & { readonly max: number },
 ): Option<number> {
   return {
     ...o,
@@ -84,7 +80,7 @@ const TRUE = ["1", "true", "yes", "on"];
 const FALSE = ["0", "false", "no", "off"];
 
 /** true (1, yes, on) or false (0, no, off), any case. */
-export function boolean(o: Base<boolean>): Option<boolean> {
+export function boolean(o: OptionInit<boolean>): Option<boolean> {
   return {
     ...o,
     accepts: "true, false",
@@ -99,7 +95,7 @@ export function boolean(o: Base<boolean>): Option<boolean> {
 
 /** Free text, or text matching `pattern` (described by `shape` in the problem). */
 export function text(
-  o: Base<string> & {
+  o: OptionInit<string> & {
     readonly pattern?: RegExp;
     readonly shape?: string;
     readonly accepts?: string;
@@ -129,7 +125,7 @@ export function text(
 
 /** One of `choices`. */
 export function choice<const C extends string>(
-  o: Base<NoInfer<C>> & { readonly choices: readonly C[] },
+  o: OptionInit<NoInfer<C>> & { readonly choices: readonly C[] },
 ): Option<C> {
   const { choices, ...rest } = o;
   return {
@@ -146,7 +142,7 @@ export function choice<const C extends string>(
 
 /** A comma-separated `host:port` list; one problem per bad entry. */
 export function hostPorts(
-  o: Base<readonly string[]>,
+  o: OptionInit<readonly string[]>,
 ): Option<readonly string[]> {
   return {
     ...o,
@@ -190,6 +186,7 @@ export function readOption<T>(
 
 /** A tree of options: sections of options and further sections. */
 export interface Declarations {
+  /** An option, or a section of further declarations. */
   readonly [key: string]: Option<unknown> | Declarations;
 }
 

@@ -5,7 +5,7 @@
  * too (model dir, device, host, port) are its declared options from `config.ts`.
  * @module
  */
-import { type Flag, flagDefaults } from "../cli_flags.ts";
+import { type Flag, flagDefaults, type FlagValues } from "../cli_flags.ts";
 import { OPTIONS } from "../config.ts";
 import { integer, text } from "../config_options.ts";
 
@@ -73,7 +73,11 @@ export const FANOUT_FLAGS = {
 };
 
 /** What `startReplica` uses for an option it is not given. */
-export const REPLICA_DEFAULTS = flagDefaults(REPLICA_FLAGS);
+export const REPLICA_DEFAULTS: FlagValues<typeof REPLICA_FLAGS> = flagDefaults(
+  REPLICA_FLAGS,
+);
 
 /** What `startFanout` uses for an option it is not given. */
-export const FANOUT_DEFAULTS = flagDefaults(FANOUT_FLAGS);
+export const FANOUT_DEFAULTS: FlagValues<typeof FANOUT_FLAGS> = flagDefaults(
+  FANOUT_FLAGS,
+);
