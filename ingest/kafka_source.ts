@@ -42,15 +42,15 @@ export interface KafkaSourceOptions {
   readonly clientId?: string;
   /** Logger for source events and kafkajs. */
   readonly log: Logger;
-  /** Messages buffered between Kafka and the iterator. @default 512 */
+  /** Messages buffered between Kafka and the iterator. @default `KAFKA_MAX_BUFFERED`'s */
   readonly maxBufferedMessages?: number;
   /**
    * Consumer session timeout, also used as the rebalance timeout: a member killed
    * mid-rebalance holds the group up for this long, not kafkajs' default 60 s.
-   * @default 10000
+   * @default `KAFKA_SESSION_TIMEOUT_MS`'s
    */
   readonly sessionTimeoutMs?: number;
-  /** Must be under a third of the session timeout. @default 1000 */
+  /** Must be under a third of the session timeout. @default `KAFKA_HEARTBEAT_INTERVAL_MS`'s */
   readonly heartbeatIntervalMs?: number;
   /** A new group starts at the earliest offset. @default true */
   readonly fromBeginning?: boolean;
@@ -132,16 +132,21 @@ class KafkaSourceImpl implements KafkaSource {
     });
     this.#consumer = kafka.consumer({
       groupId: options.groupId ?? OPTIONS.kafka.groupId.default,
-      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
-      rebalanceTimeout: options.sessionTimeoutMs ?? 10_000,
-      heartbeatInterval: options.heartbeatIntervalMs ?? 1000,
+      sessionTimeout: options.sessionTimeoutMs ??
+        OPTIONS.kafka.sessionTimeoutMs.default,
+      rebalanceTimeout: options.sessionTimeoutMs ??
+        OPTIONS.kafka.sessionTimeoutMs.default,
+      heartbeatInterval: options.heartbeatIntervalMs ??
+        OPTIONS.kafka.heartbeatIntervalMs.default,
       maxBytes: options.maxFetchBytes ?? 5 * 1024 * 1024,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
       maxWaitTimeInMs: 1000,
       metadataMaxAge: options.metadataMaxAgeMs ?? 10_000,
       allowAutoTopicCreation: false,
     });
-    this.#queue = new BoundedQueue(options.maxBufferedMessages ?? 512);
+    this.#queue = new BoundedQueue(
+      options.maxBufferedMessages ?? OPTIONS.kafka.maxBufferedMessages.default,
+    );
     this.#tracker = new PartitionTracker(options.topic);
     this.#health = new SourceHealth({
       log: options.log,
@@ -191,7 +196,8 @@ class KafkaSourceImpl implements KafkaSource {
   async #onBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
     this.#tracker.onHighWatermark(batch.partition, batch.highWatermark);
-    const tickMs = this.#options.heartbeatIntervalMs ?? 1000;
+    const tickMs = this.#options.heartbeatIntervalMs ??
+      OPTIONS.kafka.heartbeatIntervalMs.default;
     for (const m of batch.messages) {
       if (!p.isRunning() || p.isStale()) return;
       const message = toSourceMessage(batch.topic, batch.partition, m);
