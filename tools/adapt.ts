@@ -26,7 +26,7 @@ const USAGE = `Usage: deno task adapt (--topic NAME | --products FILE) [options]
 
 Catalogue (one of):
   --topic NAME             read the compacted topic to its end (default brokers:
-                           $KAFKA_BROKERS or 127.0.0.1:9092; --brokers LIST)
+                           $KAFKA_BROKERS or ${LOCAL_BROKER}; --brokers LIST)
   --products FILE          upsert events, one JSON object a line
   --splits FILE --split S  with --products: only the ids of split S in splits.json
 Images:
