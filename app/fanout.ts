@@ -8,6 +8,7 @@
  * silently partial result.
  * @module
  */
+import { listen } from "../listen.ts";
 import type { Logger } from "../log.ts";
 import { FANOUT_DEFAULTS } from "./flags.ts";
 
@@ -49,28 +50,19 @@ export async function startFanout(options: FanoutOptions): Promise<Fanout> {
     throw new RangeError("Cannot fan out: no shards given");
   }
   const ask = (path: string) => askAll(options, path);
-  const abort = new AbortController();
-  const listening = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
-    hostname: options.host ?? FANOUT_DEFAULTS.host,
-    port: options.port ?? FANOUT_DEFAULTS.port,
-    signal: abort.signal,
-    onListen: (addr) => listening.resolve(addr),
-  }, (req) => {
+  const server = listen((req) => {
     const url = new URL(req.url);
     return /^\/products\/[^/]+\/image$/.test(url.pathname)
       ? image(options, url.pathname)
       : route(url, ask);
+  }, {
+    hostname: options.host ?? FANOUT_DEFAULTS.host,
+    port: options.port ?? FANOUT_DEFAULTS.port,
   });
-  const addr = await listening.promise;
-  const stop = async () => {
-    abort.abort();
-    await server.finished;
-  };
   return {
-    url: `http://${addr.hostname}:${addr.port}`,
-    stop,
-    [Symbol.asyncDispose]: stop,
+    url: server.url,
+    stop: server.stop,
+    [Symbol.asyncDispose]: server.stop,
   };
 }
 

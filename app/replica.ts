@@ -23,6 +23,7 @@ import {
   listSnapshots,
   loadLatestSnapshot,
 } from "../index/mod.ts";
+import { listen } from "../listen.ts";
 import type { Logger } from "../log.ts";
 import { Metrics } from "../metrics.ts";
 import { createApp } from "../api/mod.ts";
@@ -173,14 +174,10 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     log,
   });
   const abort = new AbortController();
-  const listening = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
+  const server = listen(app.fetch, {
     hostname: options.host ?? REPLICA_DEFAULTS.host,
     port: options.port ?? REPLICA_DEFAULTS.port,
-    signal: abort.signal,
-    onListen: (addr) => listening.resolve(addr),
-  }, app.fetch);
-  const addr = await listening.promise;
+  });
   const polling = poll(
     refresh,
     options.pollMs ?? REPLICA_DEFAULTS["poll-ms"],
@@ -191,13 +188,13 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
   const stop = () =>
     stopping ??= (async () => {
       abort.abort();
-      await server.finished;
+      await server.stop();
       await polling;
       await generations[Symbol.asyncDispose]();
       holder[Symbol.dispose]();
     })();
   return {
-    url: `http://${addr.hostname}:${addr.port}`,
+    url: server.url,
     holder,
     generations,
     get loadedSeq() {
