@@ -34,4 +34,5 @@ export {
   type PartitionOffsets,
 } from "./checkpointer.ts";
 export { TombstoneCache } from "./tombstones.ts";
+export { PipelineMetrics, type PipelineTotals } from "./metrics.ts";
 export type { CheckpointFailure } from "./checkpointer.ts";
