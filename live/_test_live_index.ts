@@ -11,6 +11,7 @@ import { Metrics } from "../metrics.ts";
 import type { MessagePosition } from "../types.ts";
 import { LiveIndex } from "./live_index.ts";
 import type { RecordedLog } from "./log_identity.ts";
+import type { Generation } from "./generations.ts";
 
 /** The topic of {@linkcode testLiveIndex}. */
 export const TOPIC = "products";
@@ -43,28 +44,7 @@ export async function testLiveIndex(
     }, new Float32Array([1, 0]));
   }
   const commits: MessagePosition[][] = [];
-  // Only what the service reads of a model is real: version, dims, folder, query encoder.
-  const model = {
-    bundle: {
-      dir: "/bundles/v1",
-      manifest: { version: "v1", dims: 2 },
-    } as unknown as ModelBundle,
-    encoders: {
-      device: "fake",
-      deviceReason: "test",
-      // Every query encodes to the same unit vector.
-      query: {
-        encode: (queries: string[]) =>
-          Promise.resolve(
-            queries.map(() => ({
-              vector: new Float32Array([1, 0]),
-              keywords: [],
-            })),
-          ),
-      },
-      [Symbol.asyncDispose]: () => Promise.resolve(),
-    } as unknown as Encoders,
-  };
+  const model = testModel();
   const live = new LiveIndex({
     topic: TOPIC,
     opened: {
@@ -95,4 +75,32 @@ export async function testLiveIndex(
     metrics,
   });
   return { live, dir, commits };
+}
+
+/**
+ * A stand-in model "v1" of 2 dims: only what the service reads of a model is real
+ * (version, dims, folder, a query encoder that always answers one unit vector).
+ */
+export function testModel(): Generation {
+  return {
+    bundle: {
+      dir: "/bundles/v1",
+      manifest: { version: "v1", dims: 2 },
+    } as unknown as ModelBundle,
+    encoders: {
+      device: "fake",
+      deviceReason: "test",
+      // Every query encodes to the same unit vector.
+      query: {
+        encode: (queries: string[]) =>
+          Promise.resolve(
+            queries.map(() => ({
+              vector: new Float32Array([1, 0]),
+              keywords: [],
+            })),
+          ),
+      },
+      [Symbol.asyncDispose]: () => Promise.resolve(),
+    } as unknown as Encoders,
+  };
 }

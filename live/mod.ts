@@ -28,6 +28,10 @@ export { type LogStats, LogWatch } from "./log_watch.ts";
 export { type OpenedIndex, openIndex } from "./open_index.ts";
 export { partitionOf } from "./partitions.ts";
 export type { ReindexResult, ReindexSettings } from "./reindex.ts";
+export {
+  type FollowedSnapshot,
+  SnapshotFollower,
+} from "./snapshot_follower.ts";
 export { startStatsLog } from "./stats_log.ts";
 export { type AutoCompactOptions, type ReindexState, Swaps } from "./swaps.ts";
 export {
