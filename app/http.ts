@@ -22,7 +22,9 @@ import type { ServiceStats } from "./stats.ts";
 
 /** Request limits and search tuning of the API (defaults: the API's own). */
 export interface ApiSettings {
+  /** Request limits. @default DEFAULT_LIMITS */
   readonly limits?: Partial<AppLimits>;
+  /** Re-ranking, pool sizes, encode deadline, query cache. @default DEFAULT_TUNING */
   readonly tuning?: Partial<SearchTuning>;
 }
 

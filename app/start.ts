@@ -45,6 +45,7 @@ import {
   resolveModelDir,
   saveActiveModel,
   serviceThumbnails,
+  SWAP_GRACE_MS,
   Swaps,
 } from "../live/mod.ts";
 import { type ApiSettings, type HttpServer, startHttp } from "./http.ts";
@@ -209,7 +210,7 @@ function createParts(
       committer: ingest,
       log,
       metrics,
-      ...(options.swapGraceMs ? { graceMs: options.swapGraceMs } : {}),
+      graceMs: options.swapGraceMs ?? SWAP_GRACE_MS,
     }),
   );
   stack.use(ingest);

@@ -77,6 +77,7 @@ export type StatsBody = {
 export class ServiceStats {
   readonly #s: StatsSources;
 
+  /** Figures read from `sources` at each call. */
   constructor(sources: StatsSources) {
     this.#s = sources;
   }

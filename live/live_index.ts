@@ -100,6 +100,7 @@ export class LiveIndex implements AsyncDisposable {
   readonly #log: Logger;
   #belongs: RecordedLog;
 
+  /** Creates the parts around the opened index; nothing runs until ingestion starts. */
   constructor(o: LiveIndexOptions) {
     this.#log = o.log.child({ stage: "index" });
     this.#index = o.index;

@@ -82,6 +82,7 @@ export class LogWatch implements AsyncDisposable {
   #last: { reason: string; detail: string; atMs: number } | null = null;
   #failedChecks = 0;
 
+  /** Creates the watch; it checks nothing until {@linkcode LogWatch.start}. */
   constructor(options: LogWatchOptions) {
     this.#o = options;
     this.#rebuilds = options.metrics.counter(
@@ -201,6 +202,7 @@ export class LogWatch implements AsyncDisposable {
     }
   }
 
+  /** Stops checking and waits for a check or rebuild in progress. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.#stop.abort();
     this.#wake.resolve();

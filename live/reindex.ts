@@ -76,11 +76,17 @@ export interface ReindexDeps {
 
 /** Outcome of {@linkcode reindex}. */
 export interface ReindexResult {
+  /** Version of the model now live. */
   readonly modelVersion: string;
+  /** Version of the model it replaced. */
   readonly previousVersion: string;
+  /** Products in the new index. */
   readonly size: number;
+  /** Totals of the replay that built it. */
   readonly replayed: PipelineSummary;
+  /** How long live ingestion was paused for the final catch-up and swap, ms. */
   readonly pausedMs: number;
+  /** The whole upgrade, ms. */
   readonly durationMs: number;
 }
 

@@ -50,6 +50,7 @@ export class SnapshotFollower {
   #loadedAtMs = 0;
   #log: RecordedLog | null = null;
 
+  /** Follows `options.dir`; nothing is loaded until the first refresh. */
   constructor(options: SnapshotFollowerOptions) {
     this.#o = options;
     this.#reloads = options.metrics.counter(

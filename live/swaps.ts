@@ -48,6 +48,7 @@ export class Swaps {
   readonly #abort = new AbortController();
   #reindexAbort = new AbortController();
 
+  /** Swaps of `holder`'s index; model upgrades run with `reindex`. */
   constructor(deps: {
     holder: IndexHolder;
     log: Logger;
@@ -67,6 +68,7 @@ export class Swaps {
     this.#reindexDeps = deps.reindex;
   }
 
+  /** The last or current model upgrade. */
   get reindexState(): ReindexState {
     return this.#reindex;
   }
