@@ -34,20 +34,26 @@ const BASE64_CHARS_PER_BYTE = 1.4;
 const VALUE_BYTES_BESIDE_IMAGE = 2 * 1024 * 1024;
 
 /**
- * Parse limits that follow `IMAGE_MAX_BYTES`: the inline image and the whole message
- * may be as large as the configured image limit allows (the defaults of
- * `parseEvent` are what the default 10 MiB gives).
+ * Parse limits that follow `IMAGE_MAX_BYTES` up: an inline image and its message may
+ * be as large as the configured image limit allows. They never go below `parseEvent`'s
+ * defaults (what the default 10 MiB gives): an image between the two limits is the
+ * decoder's to refuse, and its product is indexed from the title alone, not
+ * dead-lettered.
  */
 export function parseLimits(
   images: Pick<ImageConfig, "maxBytes">,
 ): ParseLimits {
-  const maxImageBase64Chars = Math.ceil(
-    images.maxBytes * BASE64_CHARS_PER_BYTE,
+  const maxImageBase64Chars = Math.max(
+    DEFAULT_PARSE_LIMITS.maxImageBase64Chars,
+    Math.ceil(images.maxBytes * BASE64_CHARS_PER_BYTE),
   );
   return {
     ...DEFAULT_PARSE_LIMITS,
     maxImageBase64Chars,
-    maxValueBytes: maxImageBase64Chars + VALUE_BYTES_BESIDE_IMAGE,
+    maxValueBytes: Math.max(
+      DEFAULT_PARSE_LIMITS.maxValueBytes,
+      maxImageBase64Chars + VALUE_BYTES_BESIDE_IMAGE,
+    ),
   };
 }
 

@@ -24,12 +24,7 @@ Deno.test("parseLimits() gives parseEvent's defaults for the default image limit
   assert.deepEqual(parseLimits(images), DEFAULT_PARSE_LIMITS);
 });
 
-Deno.test("EventInput.parse() uses limits that follow IMAGE_MAX_BYTES", () => {
-  const images = loadConfig({ IMAGE_MAX_BYTES: "2048" }).images;
-  const input = new EventInput(images, {
-    thumbs: new ThumbnailStore("/nonexistent"),
-    log: createMemoryLogger(),
-  });
+Deno.test("EventInput.parse() uses limits that follow IMAGE_MAX_BYTES up, never down", () => {
   const event = (chars: number) =>
     message({
       op: "upsert",
@@ -37,17 +32,26 @@ Deno.test("EventInput.parse() uses limits that follow IMAGE_MAX_BYTES", () => {
       title: "Red dress",
       image: { base64: "A".repeat(chars) },
     });
-  // 2048 bytes of image: 2868 characters of base64 pass, more are dead-lettered.
-  assert.equal(input.parse(event(2868)).kind, "ok");
-  const big = input.parse(event(2872));
-  assert.equal(big.kind, "bad");
-  assert.match(big.kind === "bad" ? big.detail : "", /limit 2868/);
-  // Above parseEvent's default of 14 Mi characters once the configured limit allows it.
-  const large = new EventInput(
-    loadConfig({ IMAGE_MAX_BYTES: String(20 * 1024 * 1024) }).images,
-    { thumbs: new ThumbnailStore("/nonexistent"), log: createMemoryLogger() },
+  const input = (maxBytes: number) =>
+    new EventInput(loadConfig({ IMAGE_MAX_BYTES: String(maxBytes) }).images, {
+      thumbs: new ThumbnailStore("/nonexistent"),
+      log: createMemoryLogger(),
+    });
+  const MiB = 1024 * 1024;
+  // 20 MiB of image: 28 Mi characters of base64 and 30 MiB values (defaults 14 Mi, 16 MiB).
+  const large = input(20 * MiB);
+  assert.equal(large.parse(event(15 * MiB)).kind, "ok");
+  assert.deepEqual(
+    [
+      parseLimits({ maxBytes: 20 * MiB }).maxImageBase64Chars,
+      parseLimits({ maxBytes: 20 * MiB }).maxValueBytes,
+    ],
+    [28 * MiB, 30 * MiB],
   );
-  assert.equal(large.parse(event(15 * 1024 * 1024)).kind, "ok");
+  // A small image limit keeps the default cap: the decoder refuses such an image
+  // and the product is indexed from its title (hostile_e2e_test's "too_large").
+  assert.equal(input(2048).parse(event(700_000)).kind, "ok");
+  assert.deepEqual(parseLimits({ maxBytes: 2048 }), DEFAULT_PARSE_LIMITS);
 });
 
 Deno.test("EventInput.loadImage() skips an image over the configured byte limit", async () => {
