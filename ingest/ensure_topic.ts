@@ -48,7 +48,7 @@ export async function ensureTopic(
   brokers: readonly string[],
   options: EnsureTopicOptions,
 ): Promise<TopicInfo> {
-  const { topic, partitions, compacted } = options;
+  const { topic, partitions } = options;
   if (!Number.isInteger(partitions) || partitions < 1) {
     throw new RangeError(
       `Cannot create topic "${topic}": partitions must be an integer >= 1, got ${partitions}`,
@@ -62,21 +62,7 @@ export async function ensureTopic(
   try {
     const info = await withTimeout(options.timeoutMs ?? 60_000, async () => {
       await admin.connect();
-      // Creating an existing topic works but makes kafkajs log an error line: look first.
-      const exists = (await admin.listTopics()).includes(topic);
-      const created = !exists && await admin.createTopics({
-        waitForLeaders: true,
-        topics: [{
-          topic,
-          numPartitions: partitions,
-          replicationFactor: options.replicationFactor ?? -1,
-          configEntries: [{
-            name: "cleanup.policy",
-            value: compacted ? "compact" : "delete",
-          }],
-        }],
-      });
-      return await describeWhenKnown(admin, topic, created);
+      return await createOrDescribe(admin, options);
     });
     options.log?.info(info.created ? "topic_created" : "topic_exists", {
       ...info,
@@ -97,6 +83,45 @@ export async function ensureTopic(
 }
 
 type Admin = ReturnType<ReturnType<typeof createKafkaClient>["admin"]>;
+
+/** The admin calls {@linkcode createOrDescribe} makes. */
+export type CreateAdmin =
+  & Pick<Admin, "listTopics" | "createTopics">
+  & DescribeAdmin;
+
+/**
+ * Creates the topic unless it exists, then describes it. kafkajs' wait for the new
+ * topic's leaders reads metadata once more and fails with UNKNOWN_TOPIC_OR_PARTITION
+ * when the broker has not caught up with its own creation yet (seen with several
+ * services starting at once): the topic was created then, and is described once known.
+ */
+export async function createOrDescribe(
+  admin: CreateAdmin,
+  options: Pick<
+    EnsureTopicOptions,
+    "topic" | "partitions" | "compacted" | "replicationFactor"
+  >,
+): Promise<TopicInfo> {
+  const { topic } = options;
+  // Creating an existing topic works but makes kafkajs log an error line: look first.
+  const exists = (await admin.listTopics()).includes(topic);
+  const created = !exists && await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{
+      topic,
+      numPartitions: options.partitions,
+      replicationFactor: options.replicationFactor ?? -1,
+      configEntries: [{
+        name: "cleanup.policy",
+        value: options.compacted ? "compact" : "delete",
+      }],
+    }],
+  }).catch((err: unknown) => {
+    if (topicUnknownYet(err)) return true;
+    throw err;
+  });
+  return await describeWhenKnown(admin, topic, created);
+}
 
 /** The admin calls {@linkcode describeWhenKnown} makes. */
 export type DescribeAdmin = Pick<

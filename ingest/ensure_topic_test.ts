@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { testBrokers, uniqueTopic } from "../tests/_kafka.ts";
 import { ensureTopic } from "./mod.ts";
-import { type DescribeAdmin, describeWhenKnown } from "./ensure_topic.ts";
+import {
+  type CreateAdmin,
+  createOrDescribe,
+  type DescribeAdmin,
+  describeWhenKnown,
+} from "./ensure_topic.ts";
 import kafkajs from "kafkajs";
 
 // kafkajs exports its error classes by spreading; only the default import sees them.
@@ -101,5 +106,58 @@ Deno.test("describeWhenKnown() waits out a broker that does not know a new topic
   await assert.rejects(
     describeWhenKnown(other, "t", true, { pauseMs: 1 }),
     /boom/,
+  );
+});
+
+Deno.test("createOrDescribe() takes a leader wait that does not know the new topic yet as created", async () => {
+  const created: string[] = [];
+  const admin: CreateAdmin = {
+    listTopics: () => Promise.resolve([]),
+    createTopics: ({ topics }) => {
+      created.push(...topics.map((t) => t.topic));
+      // kafkajs' waitForLeaders metadata read, before the broker knows the topic.
+      return Promise.reject(
+        new KafkaJSProtocolError(
+          {
+            message: "This server does not host this topic-partition",
+            type: "UNKNOWN_TOPIC_OR_PARTITION",
+            code: 3,
+          } as unknown as Error,
+        ),
+      );
+    },
+    fetchTopicMetadata: () =>
+      Promise.resolve(
+        { topics: [{ name: "t", partitions: [{}, {}] }] } as never,
+      ),
+    describeConfigs: () =>
+      Promise.resolve({
+        resources: [{
+          configEntries: [{
+            configName: "cleanup.policy",
+            configValue: "compact",
+          }],
+        }],
+      } as never),
+  };
+  const info = await createOrDescribe(admin, {
+    topic: "t",
+    partitions: 2,
+    compacted: true,
+  });
+  assert.deepEqual(created, ["t"]);
+  assert.deepEqual(info, {
+    topic: "t",
+    created: true,
+    partitions: 2,
+    cleanupPolicy: "compact",
+  });
+  const refused: CreateAdmin = {
+    ...admin,
+    createTopics: () => Promise.reject(new Error("not authorised")),
+  };
+  await assert.rejects(
+    createOrDescribe(refused, { topic: "t", partitions: 2, compacted: true }),
+    /not authorised/,
   );
 });
