@@ -1,138 +1,345 @@
 /**
- * Configuration: the only module that reads the environment. `loadConfig()` turns
- * environment variables into a fully resolved, readonly {@linkcode Config}, reporting every
- * problem at once in a {@linkcode ConfigError}.
+ * Configuration: the only module that reads the service's environment. Every option is
+ * declared once in {@linkcode OPTIONS} (environment variable, default, limits, doc
+ * line); the {@linkcode Config} type, `loadConfig()`, `redactConfig()`, the README's
+ * configuration table and `deno task ingest --help` all come from those declarations.
+ * `loadConfig()` reports every problem at once in a {@linkcode ConfigError}.
  * @module
  */
 import { ConfigError } from "./errors.ts";
 import type { LogLevel } from "./log.ts";
+import {
+  boolean,
+  choice,
+  hostPorts,
+  integer,
+  leaves,
+  mapTree,
+  type Option,
+  readOption,
+  shownDefault,
+  text,
+  type ValuesOf,
+} from "./config_options.ts";
 
-/** Kafka connection and topics. */
-export interface KafkaConfig {
-  /** Broker list; empty means "start the embedded broker". @default [] (embedded) */
-  readonly brokers: readonly string[];
-  /** Port of the embedded broker when `brokers` is empty. @default 9092 */
-  readonly embeddedPort: number;
-  /** Topic of product events. @default "products" */
-  readonly topic: string;
-  /** Dead-letter topic for bad events. @default "products.dlq" */
-  readonly dlqTopic: string;
-  /** Consumer group. @default "product-indexer" */
-  readonly groupId: string;
-  /** Client id reported to the brokers. @default "make-indexer" */
-  readonly clientId: string;
-  /** Partitions of the topic when this service creates it. @default 2 */
-  readonly partitions: number;
-  /**
-   * Consumer session timeout: how long a killed member holds its partitions (and a
-   * restart waits) before the group moves on; also the rebalance timeout. @default 10000
-   */
-  readonly sessionTimeoutMs: number;
-  /** Consumer heartbeat interval; must be under a third of the session timeout. @default 1000 */
-  readonly heartbeatIntervalMs: number;
-  /** Messages buffered between Kafka and the pipeline. @default 512 */
-  readonly maxBufferedMessages: number;
-  /** How often the index is checked against the log (cluster, topic id, offsets), ms. @default 5000 */
-  readonly logCheckMs: number;
-}
+const TOPIC = {
+  pattern: /^[a-zA-Z0-9._-]{1,249}$/,
+  shape: "a Kafka topic name ([a-zA-Z0-9._-]{1,249})",
+  accepts: "`[a-zA-Z0-9._-]{1,249}`",
+};
+const DAY_MS = 86_400_000;
 
-/** Image fetching and decoding. */
-export interface ImageConfig {
-  /** Largest image accepted, in bytes (URL, file or base64). @default 10485760 */
-  readonly maxBytes: number;
-  /** Total time allowed to fetch one image URL. @default 5000 */
-  readonly timeoutMs: number;
-  /** Largest decoded image (width × height) accepted. @default 25000000 */
-  readonly maxPixels: number;
-  /** Fetch images from loopback, private and link-local addresses. @default false */
-  readonly allowPrivateNetwork: boolean;
-  /** Directory relative image paths are resolved against. @default the working directory */
-  readonly baseDir: string;
-  /** Images fetched and decoded at once. @default 4 */
-  readonly concurrency: number;
-  /** Worker threads that fetch and decode images (used with the native encoder); 0 decodes on the main thread. @default 2 */
-  readonly workers: number;
-}
-
-/** Model bundle and encoder. */
-export interface EncoderConfig {
-  /** Model bundle folder. @default "model/default" */
-  readonly modelDir: string;
-  /** Execution device: "auto" picks WebGPU on a real GPU, else native CPU, else wasm. @default "auto" */
-  readonly device: "auto" | "webgpu" | "native" | "wasm";
-  /** Products encoded per batch at most. @default 32 */
-  readonly maxBatchSize: number;
-  /** Longest a product waits for its batch to fill. @default 20 */
-  readonly maxWaitMs: number;
-}
-
-/** Vector index parameters. */
-export interface IndexConfig {
-  /** HNSW graph degree. @default 32 */
-  readonly connectivity: number;
-  /** Candidate list size while inserting. @default 128 */
-  readonly expansionAdd: number;
-  /** Candidate list size while searching. @default 512 */
-  readonly expansionSearch: number;
-  /** Stored scalar type. @default "f32" */
-  readonly quantization: "f32" | "f16" | "i8";
-}
-
-/** Snapshots of the index and its metadata. */
-export interface SnapshotConfig {
-  /** Snapshot at least this often while events arrive. @default 30000 */
-  readonly intervalMs: number;
-  /** Snapshot after this many applied events, whichever comes first. @default 10000 */
-  readonly everyEvents: number;
-  /** Snapshots kept on disk. @default 3 */
-  readonly keep: number;
-}
-
-/** Automatic compaction of the live index (rebuild without stale slots, then swap). */
-export interface CompactionConfig {
-  /** Compact when stale slots reach this share of all slots, in percent; 0 turns it off. @default 30 */
-  readonly stalePercent: number;
-  /** How often the share is checked, ms. @default 10000 */
-  readonly checkMs: number;
-  /** Fewest stale slots worth a rebuild. @default 1000 */
-  readonly minStaleRows: number;
-}
-
-/** HTTP server. */
-export interface HttpConfig {
-  /** Listen address. @default "127.0.0.1" */
-  readonly host: string;
-  /** Listen port (0 picks a free one). @default 8080 */
-  readonly port: number;
-  /** Bearer token for /admin routes; they are off when empty. @default "" */
-  readonly adminToken: string;
-  /** Period of the info-level stats log line, ms; 0 turns it off. @default 60000 */
-  readonly statsLogMs: number;
-  /** Searches running at once; more are answered 503 with Retry-After. @default 32 */
-  readonly maxSearchesInFlight: number;
-}
-
-/** The whole resolved configuration. */
-export interface Config {
+/** Every option of the service, section by section, in the order the README lists them. */
+export const OPTIONS = {
   /** Kafka connection, topics and consumer tuning. */
-  readonly kafka: KafkaConfig;
+  kafka: {
+    brokers: hostPorts({
+      env: "KAFKA_BROKERS",
+      default: [],
+      shownDefault: "(embedded broker)",
+      doc: "Comma-separated host:port list",
+    }),
+    embeddedPort: integer({
+      env: "KAFKA_EMBEDDED_PORT",
+      default: 9092,
+      min: 1,
+      max: 65535,
+      doc: "Port of the embedded broker",
+    }),
+    topic: text({
+      env: "KAFKA_TOPIC",
+      default: "products",
+      ...TOPIC,
+      doc: "Topic of product events",
+    }),
+    dlqTopic: text({
+      env: "KAFKA_DLQ_TOPIC",
+      default: "products.dlq",
+      ...TOPIC,
+      doc: "Dead-letter topic",
+    }),
+    groupId: text({
+      env: "KAFKA_GROUP",
+      default: "product-indexer",
+      doc: "Consumer group id",
+    }),
+    clientId: text({
+      env: "KAFKA_CLIENT_ID",
+      default: "make-indexer",
+      doc: "Kafka client id",
+    }),
+    partitions: integer({
+      env: "KAFKA_PARTITIONS",
+      default: 2,
+      min: 1,
+      max: 1024,
+      doc: "Partitions when the topic is created",
+    }),
+    sessionTimeoutMs: integer({
+      env: "KAFKA_SESSION_TIMEOUT_MS",
+      default: 10_000,
+      min: 6_000,
+      max: 300_000,
+      doc:
+        "Consumer session timeout: how long a killed member holds its partitions; also the rebalance timeout",
+    }),
+    heartbeatIntervalMs: integer({
+      env: "KAFKA_HEARTBEAT_INTERVAL_MS",
+      default: 1_000,
+      min: 100,
+      max: 100_000,
+      doc: "Heartbeat; < session/3",
+    }),
+    maxBufferedMessages: integer({
+      env: "KAFKA_MAX_BUFFERED",
+      default: 512,
+      min: 1,
+      max: 100_000,
+      doc: "Messages buffered before the pipeline",
+    }),
+    logCheckMs: integer({
+      env: "KAFKA_LOG_CHECK_MS",
+      default: 5_000,
+      min: 100,
+      max: 3_600_000,
+      doc:
+        "How often the index is checked against the log (ms); see docs/OPERATIONS.md",
+    }),
+  },
   /** Image fetching and decoding limits. */
-  readonly images: ImageConfig;
+  images: {
+    maxBytes: integer({
+      env: "IMAGE_MAX_BYTES",
+      default: 10 * 1024 * 1024,
+      min: 1024,
+      max: 1024 ** 3,
+      doc: "Largest image accepted (bytes; URL, file or base64)",
+    }),
+    timeoutMs: integer({
+      env: "IMAGE_TIMEOUT_MS",
+      default: 5_000,
+      min: 10,
+      max: 600_000,
+      doc: "Time limit to fetch one image URL",
+    }),
+    maxPixels: integer({
+      env: "IMAGE_MAX_PIXELS",
+      default: 25_000_000,
+      min: 1,
+      max: 1_000_000_000,
+      doc: "Largest decoded image (w×h)",
+    }),
+    allowPrivateNetwork: boolean({
+      env: "IMAGE_ALLOW_PRIVATE_NETWORK",
+      default: false,
+      doc: "Allow image URLs on loopback/private/link-local addresses",
+    }),
+    baseDir: text({
+      env: "IMAGE_BASE_DIR",
+      default: ".",
+      doc: "Base of relative image paths",
+    }),
+    concurrency: integer({
+      env: "IMAGE_CONCURRENCY",
+      default: 4,
+      min: 1,
+      max: 256,
+      doc: "Images fetched/decoded at once",
+    }),
+    workers: integer({
+      env: "IMAGE_WORKERS",
+      default: 2,
+      min: 0,
+      max: 64,
+      doc:
+        "Worker threads decoding images beside the native encoder (0 = main thread)",
+    }),
+  },
   /** Model bundle, device and batching. */
-  readonly encoder: EncoderConfig;
+  encoder: {
+    modelDir: text({
+      env: "MODEL_DIR",
+      default: "model/default",
+      doc: "Model bundle folder",
+    }),
+    device: choice({
+      env: "ENCODER_DEVICE",
+      choices: ["auto", "webgpu", "native", "wasm"],
+      default: "auto",
+      doc:
+        "Where the encoders run; auto: WebGPU on a real GPU, else native CPU, else wasm",
+    }),
+    maxBatchSize: integer({
+      env: "ENCODE_MAX_BATCH",
+      default: 32,
+      min: 1,
+      max: 1024,
+      doc: "Products per encoder batch",
+    }),
+    maxWaitMs: integer({
+      env: "ENCODE_MAX_WAIT_MS",
+      default: 20,
+      min: 0,
+      max: 60_000,
+      doc: "Longest wait for a batch to fill",
+    }),
+  },
   /** Vector index parameters. */
-  readonly index: IndexConfig;
-  /** When snapshots are taken and how many are kept. */
-  readonly snapshots: SnapshotConfig;
+  index: {
+    connectivity: integer({
+      env: "INDEX_CONNECTIVITY",
+      default: 32,
+      min: 2,
+      max: 256,
+      doc: "HNSW degree",
+    }),
+    expansionAdd: integer({
+      env: "INDEX_EXPANSION_ADD",
+      default: 128,
+      min: 1,
+      max: 10_000,
+      doc: "HNSW expansion while inserting",
+    }),
+    expansionSearch: integer({
+      env: "INDEX_EXPANSION_SEARCH",
+      default: 512,
+      min: 10,
+      max: 10_000,
+      doc:
+        "HNSW expansion while searching (at least 10, so top-10 results are searched exhaustively enough)",
+    }),
+    quantization: choice({
+      env: "INDEX_QUANTIZATION",
+      choices: ["f32", "f16", "i8"],
+      default: "f32",
+      doc: "Stored scalar type",
+    }),
+  },
   /** When the index is rebuilt without stale slots. */
-  readonly compaction: CompactionConfig;
-  /** HTTP listener and admin token. */
-  readonly http: HttpConfig;
-  /** Where snapshots and the embedded broker's data live. @default "data" */
-  readonly dataDir: string;
-  /** Lowest log level written. @default "info" */
-  readonly logLevel: LogLevel;
-}
+  compaction: {
+    stalePercent: integer({
+      env: "COMPACT_STALE_PERCENT",
+      default: 30,
+      min: 0,
+      max: 100,
+      doc: "Compact at this % of stale index slots; 0 = off",
+    }),
+    checkMs: integer({
+      env: "COMPACT_CHECK_MS",
+      default: 10_000,
+      min: 10,
+      max: DAY_MS,
+      doc: "How often the stale share is checked",
+    }),
+    minStaleRows: integer({
+      env: "COMPACT_MIN_STALE",
+      default: 1000,
+      min: 1,
+      max: 1_000_000_000,
+      doc: "Fewest stale slots worth a compaction",
+    }),
+  },
+  /** When snapshots are taken and how many are kept. */
+  snapshots: {
+    intervalMs: integer({
+      env: "SNAPSHOT_INTERVAL_MS",
+      default: 30_000,
+      min: 100,
+      max: DAY_MS,
+      doc: "Snapshot period while events arrive",
+    }),
+    everyEvents: integer({
+      env: "SNAPSHOT_EVERY_EVENTS",
+      default: 10_000,
+      min: 1,
+      max: 100_000_000,
+      doc: "Snapshot after N applied events (whichever comes first)",
+    }),
+    keep: integer({
+      env: "SNAPSHOT_KEEP",
+      default: 3,
+      min: 1,
+      max: 100,
+      doc: "Snapshots kept on disk",
+    }),
+  },
+  /** Where snapshots and the embedded broker's data live. */
+  dataDir: text({
+    env: "DATA_DIR",
+    default: "data",
+    doc: "Snapshots and embedded broker data",
+  }),
+  /** HTTP listener, admin token and request limits. */
+  http: {
+    host: text({
+      env: "HOST",
+      default: "127.0.0.1",
+      doc: "HTTP listen address",
+    }),
+    port: integer({
+      env: "PORT",
+      default: 8080,
+      min: 0,
+      max: 65535,
+      doc: "HTTP port (0 picks a free one)",
+    }),
+    maxSearchesInFlight: integer({
+      env: "SEARCH_MAX_IN_FLIGHT",
+      default: 32,
+      min: 1,
+      max: 100_000,
+      doc:
+        "Searches at once before `/search` answers 503 with `Retry-After` (see docs/OPERATIONS.md)",
+    }),
+    adminToken: text({
+      env: "ADMIN_TOKEN",
+      default: "",
+      shownDefault: "(unset: admin off)",
+      accepts: "16+ characters",
+      minLength: 16,
+      secret: true,
+      doc: "Bearer token for /admin",
+    }),
+    statsLogMs: integer({
+      env: "STATS_LOG_MS",
+      default: 60_000,
+      min: 0,
+      max: DAY_MS,
+      doc:
+        "Period of the `stats` log line (counts, events/s, lag, search latency); 0 = off",
+    }),
+  },
+  /** Lowest log level written. */
+  logLevel: choice({
+    env: "LOG_LEVEL",
+    choices: ["debug", "info", "warn", "error"] satisfies LogLevel[],
+    default: "info",
+    doc: "Lowest log level written",
+  }),
+};
+
+/**
+ * Where the embedded broker of `deno task ingest` (and `deno task kafka`) listens by
+ * default: the brokers tools use when given none.
+ */
+export const LOCAL_BROKER = `127.0.0.1:${OPTIONS.kafka.embeddedPort.default}`;
+
+/** The whole resolved configuration: one value per option of {@linkcode OPTIONS}. */
+export type Config = ValuesOf<typeof OPTIONS>;
+/** Kafka connection and topics. */
+export type KafkaConfig = Config["kafka"];
+/** Image fetching and decoding. */
+export type ImageConfig = Config["images"];
+/** Model bundle and encoder. */
+export type EncoderConfig = Config["encoder"];
+/** Vector index parameters. */
+export type IndexConfig = Config["index"];
+/** Snapshots of the index and its metadata. */
+export type SnapshotConfig = Config["snapshots"];
+/** Automatic compaction of the live index (rebuild without stale slots, then swap). */
+export type CompactionConfig = Config["compaction"];
+/** HTTP server. */
+export type HttpConfig = Config["http"];
 
 /** One documented environment variable. */
 export interface EnvVar {
@@ -140,360 +347,66 @@ export interface EnvVar {
   readonly name: string;
   /** Default, as documented. */
   readonly default: string;
+  /** What it accepts: a range, the choices, a shape. */
+  readonly accepts: string;
   /** One-line meaning. */
   readonly help: string;
 }
 
 /** Every environment variable the service reads, for docs and `--help`. */
-export const ENV_VARS: readonly EnvVar[] = [
-  {
-    name: "KAFKA_BROKERS",
-    default: "(embedded broker)",
-    help: "Comma-separated host:port list",
-  },
-  {
-    name: "KAFKA_EMBEDDED_PORT",
-    default: "9092",
-    help: "Port of the embedded broker",
-  },
-  { name: "KAFKA_TOPIC", default: "products", help: "Topic of product events" },
-  {
-    name: "KAFKA_DLQ_TOPIC",
-    default: "products.dlq",
-    help: "Dead-letter topic",
-  },
-  {
-    name: "KAFKA_GROUP",
-    default: "product-indexer",
-    help: "Consumer group id",
-  },
-  { name: "KAFKA_CLIENT_ID", default: "make-indexer", help: "Kafka client id" },
-  {
-    name: "KAFKA_PARTITIONS",
-    default: "2",
-    help: "Partitions when the topic is created",
-  },
-  {
-    name: "KAFKA_SESSION_TIMEOUT_MS",
-    default: "10000",
-    help: "Consumer session timeout",
-  },
-  {
-    name: "KAFKA_HEARTBEAT_INTERVAL_MS",
-    default: "1000",
-    help: "Heartbeat; < session/3",
-  },
-  {
-    name: "KAFKA_MAX_BUFFERED",
-    default: "512",
-    help: "Messages buffered before the pipeline",
-  },
-  {
-    name: "KAFKA_LOG_CHECK_MS",
-    default: "5000",
-    help: "How often the index is checked against the log (ms)",
-  },
-  {
-    name: "IMAGE_MAX_BYTES",
-    default: "10485760",
-    help: "Largest image accepted (bytes)",
-  },
-  {
-    name: "IMAGE_TIMEOUT_MS",
-    default: "5000",
-    help: "Time limit to fetch one image URL",
-  },
-  {
-    name: "IMAGE_MAX_PIXELS",
-    default: "25000000",
-    help: "Largest decoded image (w×h)",
-  },
-  {
-    name: "IMAGE_ALLOW_PRIVATE_NETWORK",
-    default: "false",
-    help: "Allow image URLs on loopback/private/link-local addresses",
-  },
-  {
-    name: "IMAGE_BASE_DIR",
-    default: ".",
-    help: "Base of relative image paths",
-  },
-  {
-    name: "IMAGE_CONCURRENCY",
-    default: "4",
-    help: "Images fetched/decoded at once",
-  },
-  {
-    name: "IMAGE_WORKERS",
-    default: "2",
-    help:
-      "Worker threads decoding images beside the native encoder (0 = main thread)",
-  },
-  { name: "MODEL_DIR", default: "model/default", help: "Model bundle folder" },
-  {
-    name: "ENCODER_DEVICE",
-    default: "auto",
-    help: "auto, webgpu, native or wasm",
-  },
-  {
-    name: "ENCODE_MAX_BATCH",
-    default: "32",
-    help: "Products per encoder batch",
-  },
-  {
-    name: "ENCODE_MAX_WAIT_MS",
-    default: "20",
-    help: "Longest wait for a batch to fill",
-  },
-  { name: "INDEX_CONNECTIVITY", default: "32", help: "HNSW degree" },
-  {
-    name: "INDEX_EXPANSION_ADD",
-    default: "128",
-    help: "HNSW expansion while inserting",
-  },
-  {
-    name: "INDEX_EXPANSION_SEARCH",
-    default: "512",
-    help: "HNSW expansion while searching",
-  },
-  { name: "INDEX_QUANTIZATION", default: "f32", help: "f32, f16 or i8" },
-  {
-    name: "SNAPSHOT_INTERVAL_MS",
-    default: "30000",
-    help: "Snapshot period while events arrive",
-  },
-  {
-    name: "SNAPSHOT_EVERY_EVENTS",
-    default: "10000",
-    help: "Snapshot after N applied events",
-  },
-  { name: "SNAPSHOT_KEEP", default: "3", help: "Snapshots kept on disk" },
-  {
-    name: "COMPACT_STALE_PERCENT",
-    default: "30",
-    help: "Compact at this % of stale index slots; 0 = off",
-  },
-  {
-    name: "COMPACT_CHECK_MS",
-    default: "10000",
-    help: "How often the stale share is checked",
-  },
-  {
-    name: "COMPACT_MIN_STALE",
-    default: "1000",
-    help: "Fewest stale slots worth a compaction",
-  },
-  {
-    name: "DATA_DIR",
-    default: "data",
-    help: "Snapshots and embedded broker data",
-  },
-  { name: "HOST", default: "127.0.0.1", help: "HTTP listen address" },
-  { name: "PORT", default: "8080", help: "HTTP port" },
-  {
-    name: "SEARCH_MAX_IN_FLIGHT",
-    default: "32",
-    help: "Searches at once before 503 + Retry-After",
-  },
-  {
-    name: "ADMIN_TOKEN",
-    default: "(unset: admin off)",
-    help: "Bearer token for /admin",
-  },
-  { name: "LOG_LEVEL", default: "info", help: "debug, info, warn or error" },
-  {
-    name: "STATS_LOG_MS",
-    default: "60000",
-    help: "Period of the stats log line (with search latency); 0 = off",
-  },
-];
+export const ENV_VARS: readonly EnvVar[] = leaves(OPTIONS).map((
+  { option },
+) => ({
+  name: envOf(option),
+  default: shownDefault(option),
+  accepts: option.accepts,
+  help: option.doc,
+}));
 
 /** Reads the environment and resolves the configuration. @throws {ConfigError} */
 export function loadConfig(
   env: Readonly<Record<string, string>> = Deno.env.toObject(),
 ): Config {
-  const r = new Reader(env);
-  const kafka: KafkaConfig = {
-    brokers: r.list("KAFKA_BROKERS"),
-    embeddedPort: r.int("KAFKA_EMBEDDED_PORT", 9092, 1, 65535),
-    topic: r.name("KAFKA_TOPIC", "products"),
-    dlqTopic: r.name("KAFKA_DLQ_TOPIC", "products.dlq"),
-    groupId: r.str("KAFKA_GROUP", "product-indexer"),
-    clientId: r.str("KAFKA_CLIENT_ID", "make-indexer"),
-    partitions: r.int("KAFKA_PARTITIONS", 2, 1, 1024),
-    sessionTimeoutMs: r.int("KAFKA_SESSION_TIMEOUT_MS", 10_000, 6_000, 300_000),
-    heartbeatIntervalMs: r.int(
-      "KAFKA_HEARTBEAT_INTERVAL_MS",
-      1_000,
-      100,
-      100_000,
-    ),
-    maxBufferedMessages: r.int("KAFKA_MAX_BUFFERED", 512, 1, 100_000),
-    logCheckMs: r.int("KAFKA_LOG_CHECK_MS", 5_000, 100, 3_600_000),
-  };
-  const images: ImageConfig = {
-    maxBytes: r.int("IMAGE_MAX_BYTES", 10 * 1024 * 1024, 1024, 1024 ** 3),
-    timeoutMs: r.int("IMAGE_TIMEOUT_MS", 5_000, 10, 600_000),
-    maxPixels: r.int("IMAGE_MAX_PIXELS", 25_000_000, 1, 1_000_000_000),
-    allowPrivateNetwork: r.bool("IMAGE_ALLOW_PRIVATE_NETWORK", false),
-    baseDir: r.str("IMAGE_BASE_DIR", "."),
-    concurrency: r.int("IMAGE_CONCURRENCY", 4, 1, 256),
-    workers: r.int("IMAGE_WORKERS", 2, 0, 64),
-  };
-  const encoder: EncoderConfig = {
-    modelDir: r.str("MODEL_DIR", "model/default"),
-    device: r.oneOf(
-      "ENCODER_DEVICE",
-      ["auto", "webgpu", "native", "wasm"] as const,
-      "auto",
-    ),
-    maxBatchSize: r.int("ENCODE_MAX_BATCH", 32, 1, 1024),
-    maxWaitMs: r.int("ENCODE_MAX_WAIT_MS", 20, 0, 60_000),
-  };
-  const index: IndexConfig = {
-    connectivity: r.int("INDEX_CONNECTIVITY", 32, 2, 256),
-    expansionAdd: r.int("INDEX_EXPANSION_ADD", 128, 1, 10_000),
-    expansionSearch: r.int("INDEX_EXPANSION_SEARCH", 512, 1, 10_000),
-    quantization: r.oneOf(
-      "INDEX_QUANTIZATION",
-      ["f32", "f16", "i8"] as const,
-      "f32",
-    ),
-  };
-  const snapshots: SnapshotConfig = {
-    intervalMs: r.int("SNAPSHOT_INTERVAL_MS", 30_000, 100, 86_400_000),
-    everyEvents: r.int("SNAPSHOT_EVERY_EVENTS", 10_000, 1, 100_000_000),
-    keep: r.int("SNAPSHOT_KEEP", 3, 1, 100),
-  };
-  const compaction: CompactionConfig = {
-    stalePercent: r.int("COMPACT_STALE_PERCENT", 30, 0, 100),
-    checkMs: r.int("COMPACT_CHECK_MS", 10_000, 10, 86_400_000),
-    minStaleRows: r.int("COMPACT_MIN_STALE", 1000, 1, 1_000_000_000),
-  };
-  const http: HttpConfig = {
-    host: r.str("HOST", "127.0.0.1"),
-    port: r.int("PORT", 8080, 0, 65535),
-    adminToken: env["ADMIN_TOKEN"] ?? "",
-    statsLogMs: r.int("STATS_LOG_MS", 60_000, 0, 86_400_000),
-    maxSearchesInFlight: r.int("SEARCH_MAX_IN_FLIGHT", 32, 1, 100_000),
-  };
-  const config: Config = {
-    kafka,
-    images,
-    encoder,
-    index,
-    snapshots,
-    compaction,
-    http,
-    dataDir: r.str("DATA_DIR", "data"),
-    logLevel: r.oneOf(
-      "LOG_LEVEL",
-      ["debug", "info", "warn", "error"] as const,
-      "info",
-    ),
-  };
-  r.check(
-    kafka.heartbeatIntervalMs * 3 <= kafka.sessionTimeoutMs,
-    `KAFKA_HEARTBEAT_INTERVAL_MS (${kafka.heartbeatIntervalMs}) must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${kafka.sessionTimeoutMs})`,
-  );
-  r.check(
-    kafka.topic !== kafka.dlqTopic,
-    `KAFKA_DLQ_TOPIC must differ from KAFKA_TOPIC: both are "${kafka.topic}"`,
-  );
-  r.check(
-    http.adminToken === "" || http.adminToken.length >= 16,
-    "ADMIN_TOKEN must be at least 16 characters when set",
-  );
-  r.check(
-    index.expansionSearch >= 10,
-    `INDEX_EXPANSION_SEARCH (${index.expansionSearch}) must be at least 10 so top-10 results are searched exhaustively enough`,
-  );
-  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  const problems: string[] = [];
+  const config = mapTree(OPTIONS, (option) => {
+    const name = envOf(option);
+    return readOption(option, name, env[name], problems);
+  });
+  problems.push(...crossChecks(config));
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
-/** The config as it is safe to log: secrets redacted. */
-export function redactConfig(config: Config): Config {
-  return {
-    ...config,
-    http: { ...config.http, adminToken: config.http.adminToken ? "***" : "" },
-  };
+/** Rules between options, one sentence per broken rule. */
+function crossChecks({ kafka }: Config): string[] {
+  const problems: string[] = [];
+  if (kafka.heartbeatIntervalMs * 3 > kafka.sessionTimeoutMs) {
+    problems.push(
+      `KAFKA_HEARTBEAT_INTERVAL_MS (${kafka.heartbeatIntervalMs}) must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${kafka.sessionTimeoutMs})`,
+    );
+  }
+  if (kafka.topic === kafka.dlqTopic) {
+    problems.push(
+      `KAFKA_DLQ_TOPIC must differ from KAFKA_TOPIC: both are "${kafka.topic}"`,
+    );
+  }
+  return problems;
 }
 
-/** Parses values and collects problems instead of throwing at the first. */
-class Reader {
-  readonly problems: string[] = [];
-  readonly #env: Readonly<Record<string, string>>;
-
-  constructor(env: Readonly<Record<string, string>>) {
-    this.#env = env;
-  }
-
-  #raw(name: string): string | undefined {
-    const v = this.#env[name]?.trim();
-    return v === undefined || v === "" ? undefined : v;
-  }
-
-  str(name: string, fallback: string): string {
-    return this.#raw(name) ?? fallback;
-  }
-
-  name(name: string, fallback: string): string {
-    const v = this.str(name, fallback);
-    if (!/^[a-zA-Z0-9._-]{1,249}$/.test(v)) {
-      this.problems.push(
-        `${name} must be a Kafka topic name ([a-zA-Z0-9._-]{1,249}): got "${v}"`,
-      );
-    }
-    return v;
-  }
-
-  int(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.#raw(name);
-    if (raw === undefined) return fallback;
-    const v = Number(raw);
-    if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(v)) {
-      this.problems.push(`${name} must be an integer: got "${raw}"`);
-      return fallback;
-    }
-    if (v < min || v > max) {
-      this.problems.push(`${name} must be between ${min} and ${max}: got ${v}`);
-    }
-    return v;
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const raw = this.#raw(name)?.toLowerCase();
-    if (raw === undefined) return fallback;
-    if (["1", "true", "yes", "on"].includes(raw)) return true;
-    if (["0", "false", "no", "off"].includes(raw)) return false;
-    this.problems.push(`${name} must be true or false: got "${raw}"`);
-    return fallback;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const raw = this.#raw(name);
-    if (raw === undefined) return fallback;
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
-    this.problems.push(
-      `${name} must be one of ${allowed.join(", ")}: got "${raw}"`,
+/** The config as it is safe to log: every secret option that is set reads "***". */
+export function redactConfig(config: Config): Config {
+  return mapTree(OPTIONS, (option, path) => {
+    const value = path.reduce<unknown>(
+      (node, key) => (node as Record<string, unknown>)[key],
+      config,
     );
-    return fallback;
-  }
+    return option.secret && value !== "" ? "***" : value;
+  });
+}
 
-  list(name: string): string[] {
-    const raw = this.#raw(name);
-    if (raw === undefined) return [];
-    const items = raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
-    for (const item of items) {
-      if (!/^[^\s:]+:\d{1,5}$/.test(item)) {
-        this.problems.push(`${name} entries must be host:port: got "${item}"`);
-      }
-    }
-    return items;
+function envOf(option: Option<unknown>): string {
+  if (option.env === undefined) {
+    throw new TypeError(`Option "${option.doc}" has no environment variable`);
   }
-
-  check(ok: boolean, problem: string): void {
-    if (!ok) this.problems.push(problem);
-  }
+  return option.env;
 }

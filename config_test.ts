@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ENV_VARS, loadConfig, redactConfig } from "./config.ts";
+import { ENV_VARS, loadConfig, OPTIONS, redactConfig } from "./config.ts";
+import { leaves } from "./config_options.ts";
 import { ConfigError } from "./errors.ts";
 
 Deno.test("loadConfig() applies defaults with an empty environment", () => {
@@ -73,14 +74,15 @@ Deno.test("redactConfig() hides the admin token", () => {
   assert.equal(c.http.adminToken, "***");
 });
 
-Deno.test("ENV_VARS documents every variable loadConfig() reads", async () => {
-  const source = await Deno.readTextFile(
-    new URL("./config.ts", import.meta.url),
-  );
-  const read = new Set(
-    [...source.matchAll(/r\.\w+\(\s*"([A-Z_]+)"/g)].map((m) => m[1]),
-  );
-  read.add("ADMIN_TOKEN");
+Deno.test("ENV_VARS documents every variable loadConfig() reads", () => {
+  const read = new Set<string>();
+  const env = new Proxy({}, {
+    get(_target, key) {
+      if (typeof key === "string") read.add(key);
+      return undefined;
+    },
+  });
+  loadConfig(env);
   const documented = new Set(ENV_VARS.map((v) => v.name));
   assert.deepEqual([...read].sort(), [...documented].sort());
 });
@@ -95,4 +97,62 @@ Deno.test("ENV_VARS defaults are the defaults loadConfig() applies", () => {
       `${v.name}: documented default "${v.default}" differs`,
     );
   }
+});
+
+Deno.test("OPTIONS declares each environment variable once, with a doc line", () => {
+  const names = leaves(OPTIONS).map(({ option }) => option.env);
+  assert.equal(new Set(names).size, names.length, names.join(", "));
+  for (const { path, option } of leaves(OPTIONS)) {
+    assert.match(option.env ?? "", /^[A-Z][A-Z0-9_]+$/, path.join("."));
+    assert.ok(
+      option.doc.length > 0 && !option.doc.includes("\n"),
+      path.join("."),
+    );
+  }
+});
+
+Deno.test("loadConfig() gives each option its declared default", () => {
+  const c = loadConfig({}) as unknown as Record<
+    string,
+    Record<string, unknown>
+  >;
+  for (const { path, option } of leaves(OPTIONS)) {
+    const [section, key] = path;
+    const value = key === undefined ? c[section!] : c[section!]?.[key];
+    assert.deepEqual(value, option.default, path.join("."));
+  }
+});
+
+Deno.test("loadConfig() checks declared limits of every kind", () => {
+  let err: ConfigError | undefined;
+  try {
+    loadConfig({
+      INDEX_EXPANSION_SEARCH: "9",
+      KAFKA_TOPIC: "no spaces",
+      IMAGE_ALLOW_PRIVATE_NETWORK: "Maybe",
+      INDEX_QUANTIZATION: "f64",
+      KAFKA_BROKERS: "a:1,b,c",
+    });
+  } catch (e) {
+    err = e as ConfigError;
+  }
+  assert.ok(err instanceof ConfigError);
+  assert.deepEqual(err.problems, [
+    'KAFKA_BROKERS entries must be host:port: got "b"',
+    'KAFKA_BROKERS entries must be host:port: got "c"',
+    'KAFKA_TOPIC must be a Kafka topic name ([a-zA-Z0-9._-]{1,249}): got "no spaces"',
+    'IMAGE_ALLOW_PRIVATE_NETWORK must be true or false: got "maybe"',
+    "INDEX_EXPANSION_SEARCH must be between 10 and 10000: got 9",
+    'INDEX_QUANTIZATION must be one of f32, f16, i8: got "f64"',
+  ]);
+});
+
+Deno.test("redactConfig() redacts only secrets that are set", () => {
+  const plain = loadConfig({});
+  assert.deepEqual(redactConfig(plain), plain);
+  const set = loadConfig({ ADMIN_TOKEN: "0123456789abcdef0123", PORT: "81" });
+  assert.deepEqual(redactConfig(set), {
+    ...set,
+    http: { ...set.http, adminToken: "***" },
+  });
 });

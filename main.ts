@@ -5,7 +5,8 @@
  * an HTTP port already in use), 1 when start-up or the pipeline fails.
  * @module
  */
-import { ENV_VARS, loadConfig, redactConfig } from "./config.ts";
+import { loadConfig, redactConfig } from "./config.ts";
+import { envHelp } from "./config_docs.ts";
 import { ConfigError } from "./errors.ts";
 import { createJsonLogger } from "./log.ts";
 import { startService } from "./app/mod.ts";
@@ -87,16 +88,12 @@ async function main(): Promise<number> {
 function answerArgs(args: readonly string[]): number {
   const out = new TextEncoder();
   if (args.includes("--help") || args.includes("-h")) {
-    const width = Math.max(...ENV_VARS.map((v) => v.name.length));
-    const rows = ENV_VARS.map((v) =>
-      `  ${v.name.padEnd(width)}  ${v.help} (default: ${v.default})`
-    );
     Deno.stdout.writeSync(out.encode(
       `Usage: deno task ingest
 Runs the product indexer and search service (embedded Kafka broker unless
 KAFKA_BROKERS is set; search page on http://HOST:PORT/). Stops on Ctrl-C.
-Configured by environment variables only:
-${rows.join("\n")}
+Configured by environment variables only (default; accepted values):
+${envHelp()}
 `,
     ));
     return 0;

@@ -6,12 +6,13 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { Metrics } from "../metrics.ts";
+import { OPTIONS } from "../config.ts";
 import { type AppEnv, errorBody } from "./error_response.ts";
 import { HttpError } from "./http_error.ts";
 
 /** Options of {@linkcode searchLimiter}. */
 export interface SearchLimiterOptions {
-  /** Searches running at once before more are shed. @default 32 */
+  /** Searches running at once before more are shed. @default `SEARCH_MAX_IN_FLIGHT`'s */
   readonly maxInFlight?: number;
   /** What `Retry-After` says, in seconds. @default 1 */
   readonly retryAfterSeconds?: number;
@@ -25,7 +26,7 @@ export function searchLimiter(
   metrics: Metrics,
   options: SearchLimiterOptions = {},
 ): MiddlewareHandler<AppEnv> {
-  const max = options.maxInFlight ?? 32;
+  const max = options.maxInFlight ?? OPTIONS.http.maxSearchesInFlight.default;
   if (!Number.isInteger(max) || max < 1) {
     throw new RangeError(
       `Cannot limit searches: maxInFlight must be an integer ≥ 1: got ${max}`,

@@ -9,16 +9,17 @@
  * @module
  */
 import type { Logger } from "../log.ts";
+import { FANOUT_DEFAULTS } from "./flags.ts";
 
 /** Options of {@linkcode startFanout}. */
 export interface FanoutOptions {
   /** Base URLs of the shards, e.g. `http://10.0.0.5:8080`. */
   readonly shards: readonly string[];
-  /** Listen address. @default "127.0.0.1" */
+  /** Listen address. @default `--host` of FANOUT_FLAGS (app/flags.ts) */
   readonly host?: string;
-  /** 0 picks a free port. @default 8090 */
+  /** 0 picks a free port. @default `--port` of FANOUT_FLAGS (app/flags.ts) */
   readonly port?: number;
-  /** Time allowed for each shard's answer, ms. @default 2000 */
+  /** Time allowed for each shard's answer, ms. @default `--timeout-ms` of FANOUT_FLAGS (app/flags.ts) */
   readonly timeoutMs?: number;
   /** Receives `fanout_shard_failed`. */
   readonly log: Logger;
@@ -51,8 +52,8 @@ export async function startFanout(options: FanoutOptions): Promise<Fanout> {
   const abort = new AbortController();
   const listening = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({
-    hostname: options.host ?? "127.0.0.1",
-    port: options.port ?? 8090,
+    hostname: options.host ?? FANOUT_DEFAULTS.host,
+    port: options.port ?? FANOUT_DEFAULTS.port,
     signal: abort.signal,
     onListen: (addr) => listening.resolve(addr),
   }, (req) => {
@@ -112,7 +113,9 @@ async function route(
 /** A product's thumbnail from the shard that holds the product (hits link to it). */
 async function image(options: FanoutOptions, path: string): Promise<Response> {
   const answers = await Promise.all(options.shards.map(async (base) => {
-    const deadline = AbortSignal.timeout(options.timeoutMs ?? 2000);
+    const deadline = AbortSignal.timeout(
+      options.timeoutMs ?? FANOUT_DEFAULTS["timeout-ms"],
+    );
     try {
       const res = await fetch(`${base.replace(/\/+$/, "")}${path}`, {
         signal: deadline,
@@ -177,7 +180,10 @@ async function askAll(
 ): Promise<ShardAnswer[]> {
   return await Promise.all(options.shards.map(async (base) => {
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), options.timeoutMs ?? 2000);
+    const timer = setTimeout(
+      () => deadline.abort(),
+      options.timeoutMs ?? FANOUT_DEFAULTS["timeout-ms"],
+    );
     try {
       const res = await fetch(`${base.replace(/\/+$/, "")}${path}`, {
         signal: deadline.signal,

@@ -2,47 +2,33 @@
  * `deno task fanout --shard URL --shard URL … [--port 8090] [--host H] [--timeout-ms 2000]`:
  * a query router over the shards of a scaled-out ingest (processes of one consumer
  * group): /search goes to every shard and the hits are merged by score; /products/:id
- * and /readyz are answered from the shards too. Stops on SIGINT/SIGTERM.
+ * and /readyz are answered from the shards too. Stops on SIGINT/SIGTERM. Its flags are
+ * declared in app/flags.ts.
  * @module
  */
-import { parseCli, usageError } from "../cli.ts";
+import { parseFlags } from "../cli_flags.ts";
 import { createJsonLogger } from "../log.ts";
 // Not app/mod.ts: that loads the whole service, whose image codec needs
 // --allow-ffi as soon as it is imported; the router needs only HTTP.
 import { startFanout } from "./fanout.ts";
-
-const USAGE =
-  "Usage: deno task fanout --shard http://host:8080 --shard http://host2:8080 [--port 8090] [--host 127.0.0.1] [--timeout-ms 2000]";
+import { FANOUT_FLAGS } from "./flags.ts";
 
 async function main(): Promise<number> {
-  const { values } = parseCli(USAGE, {
-    args: Deno.args,
-    options: {
-      shard: { type: "string", multiple: true, default: [] },
-      port: { type: "string", default: "8090" },
-      host: { type: "string", default: "127.0.0.1" },
-      "timeout-ms": { type: "string", default: "2000" },
-      help: { type: "boolean", short: "h" },
-    },
+  const flags = parseFlags({
+    task: "fanout",
+    about:
+      "A query router over the shards of a scaled-out ingest: merges their hits by score.",
+    flags: FANOUT_FLAGS,
   });
   const log = createJsonLogger();
-  const port = Number(values.port);
-  const timeoutMs = Number(values["timeout-ms"]);
-  if (values.shard.length === 0) usageError("Give at least one --shard URL");
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    usageError(`--port must be an integer in 0..65535: got "${values.port}"`);
-  }
-  if (!(timeoutMs > 0)) {
-    usageError(`--timeout-ms must be above 0: got "${values["timeout-ms"]}"`);
-  }
   const fanout = await startFanout({
-    shards: values.shard,
-    host: values.host,
-    port,
-    timeoutMs,
+    shards: flags.shard,
+    host: flags.host,
+    port: flags.port,
+    timeoutMs: flags["timeout-ms"],
     log,
   });
-  log.info("fanout_started", { url: fanout.url, shards: values.shard });
+  log.info("fanout_started", { url: fanout.url, shards: flags.shard });
   const stopped = Promise.withResolvers<void>();
   const onSignal = () => stopped.resolve();
   Deno.addSignalListener("SIGINT", onSignal);

@@ -21,20 +21,21 @@ import { IndexHolder } from "../index/mod.ts";
 import type { Logger } from "../log.ts";
 import { Metrics } from "../metrics.ts";
 import { createApp } from "../api/mod.ts";
+import { REPLICA_DEFAULTS } from "./flags.ts";
 
 /** Options of {@linkcode startReplica}. */
 export interface ReplicaOptions {
   /** The `snapshots` folder of an ingest process's data dir. */
   readonly snapshotsDir: string;
-  /** Bundle used when a snapshot records none. @default "model/default" */
+  /** Bundle used when a snapshot records none. @default `--model` of REPLICA_FLAGS (app/flags.ts) */
   readonly modelDir?: string;
-  /** Listen address. @default "127.0.0.1" */
+  /** Listen address. @default `--host` of REPLICA_FLAGS (app/flags.ts) */
   readonly host?: string;
-  /** 0 picks a free port. @default 8081 */
+  /** 0 picks a free port. @default `--port` of REPLICA_FLAGS (app/flags.ts) */
   readonly port?: number;
-  /** How often the folder is checked for a newer snapshot, ms. @default 1000 */
+  /** How often the folder is checked for a newer snapshot, ms. @default `--poll-ms` of REPLICA_FLAGS (app/flags.ts) */
   readonly pollMs?: number;
-  /** Encoder device. @default "auto" */
+  /** Encoder device. @default `--device` of REPLICA_FLAGS (app/flags.ts) */
   readonly device?: EncoderDevice;
   /** Receives reload and request log lines. */
   readonly log: Logger;
@@ -62,8 +63,8 @@ export interface Replica extends AsyncDisposable {
 export async function startReplica(options: ReplicaOptions): Promise<Replica> {
   const log = options.log.child({ stage: "replica" });
   const metrics = options.metrics ?? new Metrics();
-  const device = options.device ?? "auto";
-  const fallbackDir = options.modelDir ?? "model/default";
+  const device = options.device ?? REPLICA_DEFAULTS.device;
+  const fallbackDir = options.modelDir ?? REPLICA_DEFAULTS.model;
   const bundle = await loadBundle(fallbackDir);
   const holder = new IndexHolder({ log });
   const generations = new Generations({
@@ -109,13 +110,18 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
   const abort = new AbortController();
   const listening = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({
-    hostname: options.host ?? "127.0.0.1",
-    port: options.port ?? 8081,
+    hostname: options.host ?? REPLICA_DEFAULTS.host,
+    port: options.port ?? REPLICA_DEFAULTS.port,
     signal: abort.signal,
     onListen: (addr) => listening.resolve(addr),
   }, app.fetch);
   const addr = await listening.promise;
-  const polling = poll(refresh, options.pollMs ?? 1000, abort.signal, log);
+  const polling = poll(
+    refresh,
+    options.pollMs ?? REPLICA_DEFAULTS["poll-ms"],
+    abort.signal,
+    log,
+  );
   let stopping: Promise<void> | undefined;
   const stop = () =>
     stopping ??= (async () => {

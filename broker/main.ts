@@ -5,32 +5,43 @@
  * may write only under `.kafka/`). The broker's own log goes to `<data dir>/broker.log`.
  * @module
  */
-import { parseCli } from "../cli.ts";
+import { type Flag, parseFlags } from "../cli_flags.ts";
+import { OPTIONS } from "../config.ts";
+import { integer, text } from "../config_options.ts";
 import { routeProcessWarnings } from "../ingest/mod.ts";
 import { startEmbeddedBroker } from "./mod.ts";
 import { createJsonLogger } from "../log.ts";
 
-const USAGE = "Usage: deno task kafka [--port 9092] [--data-dir DIR]";
+/** Flags of `deno task kafka`. */
+const FLAGS = {
+  port: {
+    // Where the service starts its embedded broker, with 0 (a free port) allowed here.
+    option: integer({
+      default: OPTIONS.kafka.embeddedPort.default,
+      min: 0,
+      max: 65535,
+      doc: "Port on 127.0.0.1 (0 picks a free one)",
+    }),
+    arg: "N",
+  } satisfies Flag<number>,
+  "data-dir": {
+    option: text({
+      env: "KAFKA_DATA_DIR",
+      default: ".kafka/data",
+      doc: "Broker data; the task may write only under .kafka/",
+    }),
+    arg: "DIR",
+    fromEnv: true,
+  } satisfies Flag<string>,
+};
 
 async function main(): Promise<number> {
-  const { values } = parseCli(USAGE, {
-    args: Deno.args,
-    options: {
-      port: { type: "string", default: "9092" },
-      "data-dir": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+  const { port, "data-dir": dataDir } = parseFlags({
+    task: "kafka",
+    about:
+      "A single-node KRaft Kafka broker in the foreground; prints one line when ready.",
+    flags: FLAGS,
   });
-  if (values.help) return say(USAGE, 0);
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    return say(
-      `Invalid --port "${values.port}": expected 0..65535\n${USAGE}`,
-      2,
-    );
-  }
-  const dataDir = values["data-dir"] ?? Deno.env.get("KAFKA_DATA_DIR") ??
-    ".kafka/data";
   const log = createJsonLogger({ level: "warn" }).child({ stage: "kafka" });
   routeProcessWarnings(log);
   const stop = new AbortController();

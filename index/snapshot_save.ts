@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { IndexError } from "../errors.ts";
+import { OPTIONS } from "../config.ts";
 import type { Logger } from "../log.ts";
 import type { ProductRecord } from "../types.ts";
 import { BaseIndex } from "./_base_index.ts";
@@ -32,7 +33,7 @@ import type { VectorIndex } from "./vector_index.ts";
 export interface SaveSnapshotOptions {
   /** Caller metadata stored in the manifest (Kafka offsets per partition, …). @default {} */
   readonly meta?: SnapshotMeta;
-  /** Snapshots kept, this one included; older ones are deleted. @default 3 */
+  /** Snapshots kept, this one included; older ones are deleted. @default `SNAPSHOT_KEEP`'s */
   readonly keep?: number;
   /** Clock for `createdAtMs`. @default Date.now */
   readonly now?: () => number;
@@ -80,7 +81,7 @@ export async function saveSnapshot(
     );
   }
   const started = performance.now();
-  const keep = options.keep ?? 3;
+  const keep = options.keep ?? OPTIONS.snapshots.keep.default;
   if (!Number.isInteger(keep) || keep < 1) {
     throw new RangeError(
       `Cannot save snapshot: keep must be an integer ≥ 1, got ${keep}`,

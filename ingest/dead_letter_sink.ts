@@ -5,6 +5,7 @@
  * @module
  */
 import { SourceError } from "../errors.ts";
+import { OPTIONS } from "../config.ts";
 import type { Logger } from "../log.ts";
 import type { SourceMessage } from "../types.ts";
 import {
@@ -26,9 +27,9 @@ export interface DeadLetterSink extends AsyncDisposable {
 export interface KafkaDeadLetterSinkOptions {
   /** Bootstrap brokers, `host:port`. */
   readonly brokers: readonly string[];
-  /** Dead-letter topic. @default "products.dlq" */
+  /** Dead-letter topic. @default `KAFKA_DLQ_TOPIC`'s default (config.ts) */
   readonly topic?: string;
-  /** Client id reported to the brokers. @default "product-indexer-dlq" */
+  /** Client id reported to the brokers. @default `KAFKA_CLIENT_ID`'s default + "-dlq" */
   readonly clientId?: string;
   /** Logger for the sink and its kafkajs producer. */
   readonly log: Logger;
@@ -64,7 +65,7 @@ export const DLQ_HEADERS: Readonly<{
 export async function createKafkaDeadLetterSink(
   options: KafkaDeadLetterSinkOptions,
 ): Promise<DeadLetterSink> {
-  const topic = options.topic ?? "products.dlq";
+  const topic = options.topic ?? OPTIONS.kafka.dlqTopic.default;
   if (options.createTopic ?? true) {
     await ensureTopic(options.brokers, {
       topic,
@@ -76,7 +77,7 @@ export async function createKafkaDeadLetterSink(
   const publisher = await createKafkaPublisher({
     brokers: options.brokers,
     topic,
-    clientId: options.clientId ?? "product-indexer-dlq",
+    clientId: options.clientId ?? `${OPTIONS.kafka.clientId.default}-dlq`,
     log: options.log.child({ component: "kafkajs" }),
   });
   return new KafkaDeadLetterSink(publisher, options);

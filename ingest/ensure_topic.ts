@@ -3,6 +3,7 @@
  * @module
  */
 import { SourceError } from "../errors.ts";
+import { OPTIONS } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { createKafkaClient } from "./_client.ts";
 import { delay, withTimeout } from "../delay.ts";
@@ -56,7 +57,7 @@ export async function ensureTopic(
   }
   const admin = createKafkaClient({
     brokers,
-    clientId: "product-indexer-admin",
+    clientId: `${OPTIONS.kafka.clientId.default}-admin`,
     log: options.log,
   }).admin();
   try {

@@ -6,6 +6,7 @@
 import { Buffer } from "node:buffer";
 import { Partitioners, type Producer } from "kafkajs";
 import { SourceError } from "../errors.ts";
+import { OPTIONS } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { createKafkaClient } from "./_client.ts";
 
@@ -25,7 +26,7 @@ export interface KafkaPublisherOptions {
   readonly brokers: readonly string[];
   /** Topic every message goes to. */
   readonly topic: string;
-  /** Client id reported to the brokers. @default "product-indexer-publisher" */
+  /** Client id reported to the brokers. @default `KAFKA_CLIENT_ID`'s default + "-publisher" */
   readonly clientId?: string;
   /** Where kafkajs logs go; none drops them. */
   readonly log?: Logger;
@@ -53,7 +54,7 @@ export async function createKafkaPublisher(
 ): Promise<KafkaPublisher> {
   const producer = createKafkaClient({
     brokers: options.brokers,
-    clientId: options.clientId ?? "product-indexer-publisher",
+    clientId: options.clientId ?? `${OPTIONS.kafka.clientId.default}-publisher`,
     log: options.log,
     retries: options.retries,
   }).producer({ createPartitioner: Partitioners.DefaultPartitioner });

@@ -22,6 +22,7 @@ import type { Logger } from "../log.ts";
 import type { MessagePosition, SourceMessage } from "../types.ts";
 import { BoundedQueue } from "./_bounded_queue.ts";
 import { createKafkaClient } from "./_client.ts";
+import { OPTIONS } from "../config.ts";
 import { withTimeout } from "../delay.ts";
 import { toSourceMessage } from "./_convert.ts";
 import { LagPoller } from "./_lag_poller.ts";
@@ -35,21 +36,21 @@ export interface KafkaSourceOptions {
   readonly brokers: readonly string[];
   /** Topic of product events. */
   readonly topic: string;
-  /** Consumer group. @default "product-indexer" */
+  /** Consumer group. @default `KAFKA_GROUP`'s default (config.ts) */
   readonly groupId?: string;
-  /** Client id reported to the brokers. @default "product-indexer" */
+  /** Client id reported to the brokers. @default `KAFKA_CLIENT_ID`'s default (config.ts) */
   readonly clientId?: string;
   /** Logger for source events and kafkajs. */
   readonly log: Logger;
-  /** Messages buffered between Kafka and the iterator. @default 512 */
+  /** Messages buffered between Kafka and the iterator. @default `KAFKA_MAX_BUFFERED`'s */
   readonly maxBufferedMessages?: number;
   /**
    * Consumer session timeout, also used as the rebalance timeout: a member killed
    * mid-rebalance holds the group up for this long, not kafkajs' default 60 s.
-   * @default 10000
+   * @default `KAFKA_SESSION_TIMEOUT_MS`'s
    */
   readonly sessionTimeoutMs?: number;
-  /** Must be under a third of the session timeout. @default 1000 */
+  /** Must be under a third of the session timeout. @default `KAFKA_HEARTBEAT_INTERVAL_MS`'s */
   readonly heartbeatIntervalMs?: number;
   /** A new group starts at the earliest offset. @default true */
   readonly fromBeginning?: boolean;
@@ -123,24 +124,29 @@ class KafkaSourceImpl implements KafkaSource {
     this.#log = options.log;
     const client = {
       brokers: options.brokers,
-      clientId: options.clientId ?? "product-indexer",
+      clientId: options.clientId ?? OPTIONS.kafka.clientId.default,
     };
     const kafka = createKafkaClient({
       ...client,
       log: options.log.child({ component: "kafkajs" }),
     });
     this.#consumer = kafka.consumer({
-      groupId: options.groupId ?? "product-indexer",
-      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
-      rebalanceTimeout: options.sessionTimeoutMs ?? 10_000,
-      heartbeatInterval: options.heartbeatIntervalMs ?? 1000,
+      groupId: options.groupId ?? OPTIONS.kafka.groupId.default,
+      sessionTimeout: options.sessionTimeoutMs ??
+        OPTIONS.kafka.sessionTimeoutMs.default,
+      rebalanceTimeout: options.sessionTimeoutMs ??
+        OPTIONS.kafka.sessionTimeoutMs.default,
+      heartbeatInterval: options.heartbeatIntervalMs ??
+        OPTIONS.kafka.heartbeatIntervalMs.default,
       maxBytes: options.maxFetchBytes ?? 5 * 1024 * 1024,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
       maxWaitTimeInMs: 1000,
       metadataMaxAge: options.metadataMaxAgeMs ?? 10_000,
       allowAutoTopicCreation: false,
     });
-    this.#queue = new BoundedQueue(options.maxBufferedMessages ?? 512);
+    this.#queue = new BoundedQueue(
+      options.maxBufferedMessages ?? OPTIONS.kafka.maxBufferedMessages.default,
+    );
     this.#tracker = new PartitionTracker(options.topic);
     this.#health = new SourceHealth({
       log: options.log,
@@ -148,7 +154,7 @@ class KafkaSourceImpl implements KafkaSource {
     });
     const admin = createKafkaClient({ ...client, retries: 0 }).admin();
     this.#poller = new LagPoller(admin, {
-      groupId: options.groupId ?? "product-indexer",
+      groupId: options.groupId ?? OPTIONS.kafka.groupId.default,
       tracker: this.#tracker,
       intervalMs: options.lagIntervalMs ?? 2000,
       hooks: {
@@ -190,7 +196,8 @@ class KafkaSourceImpl implements KafkaSource {
   async #onBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
     this.#tracker.onHighWatermark(batch.partition, batch.highWatermark);
-    const tickMs = this.#options.heartbeatIntervalMs ?? 1000;
+    const tickMs = this.#options.heartbeatIntervalMs ??
+      OPTIONS.kafka.heartbeatIntervalMs.default;
     for (const m of batch.messages) {
       if (!p.isRunning() || p.isStale()) return;
       const message = toSourceMessage(batch.topic, batch.partition, m);

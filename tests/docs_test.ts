@@ -1,6 +1,7 @@
 /** The README stays in step with the code: every option and every task is documented. */
 import assert from "node:assert/strict";
 import { ENV_VARS } from "../config.ts";
+import { configTable, configTableRows, TABLE_HEADER } from "../config_docs.ts";
 import { existsSync } from "node:fs";
 
 const readme = await Deno.readTextFile(
@@ -12,12 +13,31 @@ const rows = readme.split("\n").filter((l) => l.startsWith("|")).map((l) =>
   l.split("|").slice(1, -1).map((c) => c.trim())
 );
 
+/** The rows of the table in the README's "Configuration" section, header first. */
+function configSectionRows(): string[][] {
+  const start = readme.indexOf("\n## Configuration\n");
+  const end = readme.indexOf("\n## ", start + 1);
+  assert.ok(start >= 0, 'README has no "## Configuration" section');
+  return readme.slice(start, end < 0 ? undefined : end).split("\n")
+    .filter((l) => l.startsWith("|")).map((l) =>
+      l.split("|").slice(1, -1).map((c) => c.trim())
+    ).filter((r) => !r.every((c) => /^-+$/.test(c)));
+}
+
 Deno.test("README documents every environment variable with its default", () => {
   for (const v of ENV_VARS) {
     const row = rows.find((r) => r[0] === `\`${v.name}\``);
     assert.ok(row, `README has no row for ${v.name}`);
     assert.equal(row[1], v.default, `README default of ${v.name}`);
   }
+});
+
+Deno.test("README configuration table is the one the declarations make", () => {
+  assert.deepEqual(
+    configSectionRows(),
+    [TABLE_HEADER, ...configTableRows()],
+    `README.md, "## Configuration": replace the table with this one, then deno fmt README.md\n\n${configTable()}\n`,
+  );
 });
 
 Deno.test("README mentions every deno task", async () => {

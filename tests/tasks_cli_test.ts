@@ -51,3 +51,23 @@ Deno.test("every deno task answers an unknown option with one line and exit 2", 
     });
   }
 });
+
+Deno.test("serve and fanout check their flags like the service's options, every problem in one line", async () => {
+  const serve = await task("serve", ["--port", "70000", "--poll-ms", "5"]);
+  assert.equal(serve.code, 2, serve.stdout + serve.stderr);
+  assert.equal(
+    serve.stderr.trim(),
+    "Error: --snapshots DIR is required; --port must be between 0 and 65535: got 70000; --poll-ms must be between 10 and 3600000: got 5 (see --help)",
+  );
+  const fanout = await task("fanout", [
+    "--shard",
+    "localhost:8080",
+    "--timeout-ms",
+    "soon",
+  ]);
+  assert.equal(fanout.code, 2, fanout.stdout + fanout.stderr);
+  assert.equal(
+    fanout.stderr.trim(),
+    'Error: --shard must be an http:// or https:// URL: got "localhost:8080"; --timeout-ms must be an integer: got "soon" (see --help)',
+  );
+});

@@ -6,6 +6,8 @@
  * @module
  */
 import { parseCli, usageError } from "../cli.ts";
+import { type Flag, resolveFlags } from "../cli_flags.ts";
+import { LOCAL_BROKER, OPTIONS } from "../config.ts";
 import { join } from "node:path";
 import { loadBundle, loadImageBytes } from "../encode/mod.ts";
 import { parseEvent, readTopicToEnd } from "../ingest/mod.ts";
@@ -17,18 +19,21 @@ import {
 import type { ImageRef } from "../types.ts";
 import { runReindex } from "./reindex.ts";
 
+/** The shipped bundle: `MODEL_DIR`'s default. */
+const MODEL_DIR = OPTIONS.encoder.modelDir.default;
+
 const USAGE = `Usage: deno task adapt (--topic NAME | --products FILE) [options]
 
 Catalogue (one of):
   --topic NAME             read the compacted topic to its end (default brokers:
-                           $KAFKA_BROKERS or 127.0.0.1:9092; --brokers LIST)
+                           $KAFKA_BROKERS or ${LOCAL_BROKER}; --brokers LIST)
   --products FILE          upsert events, one JSON object a line
   --splits FILE --split S  with --products: only the ids of split S in splits.json
 Images:
-  --image-base DIR         folder that relative image paths are read from (default .)
+  --image-base DIR         folder that relative image paths are read from (default ${OPTIONS.images.baseDir.default})
   --allow-private-network  allow image URLs on private addresses
 Model:
-  --model DIR              bundle to start from (default model/default)
+  --model DIR              bundle to start from (default ${MODEL_DIR})
   --out DIR                new bundle (default data/models/adapted-<time>)
   --steps N (400) --batch N (256) --seed N (1) --holdout F (0.2)
   --image-only             train only the image head (by default the query and title
@@ -53,9 +58,9 @@ function parseOptions() {
       products: { type: "string" },
       splits: { type: "string" },
       split: { type: "string" },
-      "image-base": { type: "string", default: "." },
+      "image-base": { type: "string", default: OPTIONS.images.baseDir.default },
       "allow-private-network": { type: "boolean", default: false },
-      model: { type: "string", default: "model/default" },
+      model: { type: "string", default: MODEL_DIR },
       out: { type: "string" },
       steps: { type: "string", default: "400" },
       batch: { type: "string", default: "256" },
@@ -72,6 +77,33 @@ function parseOptions() {
 }
 
 type Args = ReturnType<typeof parseOptions>;
+
+/** Flags that are the service's settings: checked by their declared options. */
+const SHARED = {
+  brokers: {
+    option: OPTIONS.kafka.brokers,
+    arg: "LIST",
+    default: [LOCAL_BROKER],
+    fromEnv: true,
+  } satisfies Flag<readonly string[]>,
+  topic: { option: OPTIONS.kafka.topic, arg: "NAME" } satisfies Flag<string>,
+  token: {
+    option: OPTIONS.http.adminToken,
+    arg: "T",
+    fromEnv: true,
+  } satisfies Flag<string>,
+};
+
+/** The values of the {@linkcode SHARED} flags; bad ones end the task (exit 2). */
+function sharedOptions(args: Args) {
+  const { values, problems } = resolveFlags(
+    SHARED,
+    { brokers: args.brokers, topic: args.topic, token: args.token },
+    (name) => Deno.env.get(name),
+  );
+  if (problems.length > 0) usageError(`Cannot adapt: ${problems.join("; ")}`);
+  return values;
+}
 
 function positiveInt(name: string, value: string): number {
   const n = Number(value);
@@ -90,13 +122,13 @@ interface Listed {
 }
 
 /** Latest upsert per id from the topic; deletes remove. */
-async function fromTopic(args: Args): Promise<Listed[]> {
-  const brokers = (args.brokers ?? Deno.env.get("KAFKA_BROKERS") ??
-    "127.0.0.1:9092").split(",").map((b) => b.trim()).filter((b) => b !== "");
+async function fromTopic(
+  { brokers, topic }: { brokers: readonly string[]; topic: string },
+): Promise<Listed[]> {
   const byId = new Map<string, Listed>();
   let bad = 0;
   const read = await readTopicToEnd(
-    { brokers, topic: args.topic ?? "" },
+    { brokers, topic },
     (m) => {
       const parsed = parseEvent(m);
       if (parsed.kind === "bad") {
@@ -109,7 +141,7 @@ async function fromTopic(args: Args): Promise<Listed[]> {
     },
   );
   err(
-    `read ${read} events of topic "${args.topic}": ${byId.size} products` +
+    `read ${read} events of topic "${topic}": ${byId.size} products` +
       (bad > 0 ? ` (${bad} bad events left out, as the service does)` : "") +
       "\n",
   );
@@ -187,12 +219,12 @@ async function main(): Promise<number> {
       `Cannot adapt: --holdout must be in (0, 0.5), got "${args.holdout}"`,
     );
   }
-  const token = args.token ?? Deno.env.get("ADMIN_TOKEN") ?? "";
+  const { brokers, topic, token } = sharedOptions(args);
   if (args.apply !== undefined && token === "") {
     usageError("Cannot adapt: --apply needs --token or ADMIN_TOKEN");
   }
   const listed = args.topic !== undefined
-    ? await fromTopic(args)
+    ? await fromTopic({ brokers, topic })
     : await fromFile(args);
   const loadOptions = {
     baseDir: args["image-base"],

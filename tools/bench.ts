@@ -10,6 +10,7 @@
  * Uses KAFKA_BROKERS when set, else starts an embedded broker on a free port.
  * @module
  */
+import { OPTIONS } from "../config.ts";
 import { join } from "node:path";
 import {
   createEncoders,
@@ -78,7 +79,7 @@ async function startBrokers(stack: AsyncDisposableStack): Promise<string[]> {
 async function run(options: BenchOptions): Promise<BenchResults> {
   await using stack = new AsyncDisposableStack();
   routeProcessWarnings(createMemoryLogger());
-  const bundle = await loadBundle("model/default");
+  const bundle = await loadBundle(OPTIONS.encoder.modelDir.default);
   const has = (s: string) => options.only.has(s as never);
   const results: BenchResults = {
     startedAt: new Date().toISOString(),

@@ -4,6 +4,7 @@
  */
 
 import { parseCli, usageError } from "../cli.ts";
+import { OPTIONS } from "../config.ts";
 import process from "node:process";
 import { dirname, join } from "node:path";
 import type { EncoderDevice } from "../encode/mod.ts";
@@ -25,6 +26,9 @@ import {
   runEvaluation,
   writeDatasetFiles,
 } from "../model/eval/mod.ts";
+
+/** The shipped bundle: `MODEL_DIR`'s default. */
+const MODEL_DIR = OPTIONS.encoder.modelDir.default;
 
 const USAGE = `Usage:
   deno task eval --dataset DIR [--seed N] [--holdout FRACTION]
@@ -53,7 +57,7 @@ Adaptation, with and without Keyword Enhancement) and the served /search ranking
                     folder when the first image is there, else the working directory)
   --meta FILE       products-meta.jsonl for the Modal Adaptation weight summary
 Common options:
-  --model DIR       bundle to evaluate (default model/default)
+  --model DIR       bundle to evaluate (default ${MODEL_DIR})
   --compare NAME=DIR  also rank through /search with another bundle (repeatable)
   --device D        auto, wasm, native or webgpu (default auto)
   --json FILE       write the full report (every group, tag and query) as JSON
@@ -76,7 +80,7 @@ const { values } = parseCli(USAGE, {
     workdir: { type: "string" },
     products: { type: "string" },
     queries: { type: "string" },
-    model: { type: "string", default: "model/default" },
+    model: { type: "string", default: MODEL_DIR },
     split: { type: "string" },
     splits: { type: "string" },
     "image-base": { type: "string" },

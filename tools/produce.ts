@@ -7,7 +7,9 @@
  * compacted with `--partitions` (default 2).
  * @module
  */
-import { parseCli } from "../cli.ts";
+import { type Flag, parseCommand } from "../cli_flags.ts";
+import { LOCAL_BROKER, OPTIONS } from "../config.ts";
+import { boolean, positive } from "../config_options.ts";
 import {
   createKafkaPublisher,
   ensureTopic,
@@ -15,10 +17,6 @@ import {
   routeProcessWarnings,
 } from "../ingest/mod.ts";
 import { createJsonLogger, type Logger } from "../log.ts";
-
-const USAGE = `Usage:
-  deno task produce FILE.jsonl [--rate N] [--topic T] [--brokers B] [--partitions N]
-  deno task produce --delete ID... [--topic T] [--brokers B]`;
 
 /** One message to publish. */
 export interface Outgoing {
@@ -105,7 +103,7 @@ export interface PublishOptions {
   readonly topic: string;
   /** Messages per second; unlimited when absent. */
   readonly rate?: number;
-  /** Partitions when the topic must be created. @default 2 */
+  /** Partitions when the topic must be created. @default `KAFKA_PARTITIONS`'s default */
   readonly partitions?: number;
   readonly log: Logger;
   readonly onProgress?: (sent: number) => Promise<void> | void;
@@ -118,7 +116,7 @@ export async function publish(
 ): Promise<number> {
   await ensureTopic(options.brokers, {
     topic: options.topic,
-    partitions: options.partitions ?? 2,
+    partitions: options.partitions ?? OPTIONS.kafka.partitions.default,
     compacted: true,
     log: options.log,
   });
@@ -181,51 +179,70 @@ async function* fileMessages(path: string): AsyncGenerator<Outgoing> {
   }
 }
 
+/** Flags of `deno task produce`: where to publish is the service's Kafka options. */
+const FLAGS = {
+  rate: {
+    option: positive({
+      doc: "Messages per second",
+      default: Infinity,
+      shownDefault: "unlimited",
+      max: 1_000_000,
+    }),
+    arg: "N",
+  } satisfies Flag<number>,
+  topic: { option: OPTIONS.kafka.topic, arg: "T" } satisfies Flag<string>,
+  brokers: {
+    option: OPTIONS.kafka.brokers,
+    arg: "B",
+    default: [LOCAL_BROKER],
+    fromEnv: true,
+  } satisfies Flag<readonly string[]>,
+  partitions: {
+    option: OPTIONS.kafka.partitions,
+    arg: "N",
+  } satisfies Flag<number>,
+  delete: {
+    option: boolean({
+      doc: "The operands are product ids: publish their deletes (tombstones)",
+      default: false,
+    }),
+    switch: true,
+  } satisfies Flag<boolean>,
+};
+
 async function main(): Promise<number> {
-  const { values, positionals } = parseCli(USAGE, {
-    args: Deno.args,
-    allowPositionals: true,
-    options: {
-      rate: { type: "string" },
-      topic: { type: "string", default: "products" },
-      brokers: { type: "string" },
-      partitions: { type: "string", default: "2" },
-      delete: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h" },
+  const { flags, operands } = parseCommand(
+    {
+      task: "produce",
+      operands: "(FILE.jsonl | --delete ID…)",
+      about:
+        "Publishes one product event per line of FILE.jsonl (key = its id), or deletes.",
+      flags: FLAGS,
     },
-  });
-  if (values.help) return await say(Deno.stdout, USAGE, 0);
-  const rate = values.rate === undefined ? undefined : Number(values.rate);
-  const partitions = Number(values.partitions);
-  const problems = [
-    rate !== undefined && !(rate > 0) &&
-    `--rate must be a positive number, got "${values.rate}"`,
-    !(Number.isInteger(partitions) && partitions >= 1) &&
-    `--partitions must be an integer >= 1, got "${values.partitions}"`,
-    positionals.length === 0 &&
-    (values.delete ? "no ids to delete" : "no FILE given"),
-    !values.delete && positionals.length > 1 && "give exactly one FILE",
-  ].filter((p): p is string => typeof p === "string");
-  if (problems.length > 0) {
-    return await say(Deno.stderr, `${problems.join("\n")}\n${USAGE}`, 2);
-  }
-  const brokers =
-    (values.brokers ?? Deno.env.get("KAFKA_BROKERS") ?? "127.0.0.1:9092")
-      .split(",").map((s) => s.trim()).filter(Boolean);
+    Deno.args,
+    (flags, operands) =>
+      operands.length === 0
+        ? [flags.delete ? "no ids to delete" : "no FILE given"]
+        : !flags.delete && operands.length > 1
+        ? ["give exactly one FILE"]
+        : [],
+  );
+  const { brokers, topic, partitions } = flags;
+  const rate = Number.isFinite(flags.rate) ? flags.rate : undefined;
   const log = createJsonLogger({ level: "warn" }).child({ stage: "produce" });
   routeProcessWarnings(log);
-  const common = { brokers, topic: values.topic, rate, partitions, log };
-  if (values.delete) {
-    const deletes = positionals.map((id) => ({
+  const common = { brokers, topic, rate, partitions, log };
+  if (flags.delete) {
+    const deletes = operands.map((id) => ({
       key: id,
       value: null,
       line: 0,
     }));
     if (!(await anyReachable(brokers))) return await noBroker(brokers);
     const n = await publish(deletes, common);
-    return await say(Deno.stdout, `Sent ${n} deletes to "${values.topic}"`, 0);
+    return await say(Deno.stdout, `Sent ${n} deletes to "${topic}"`, 0);
   }
-  return await produceFile(positionals[0] ?? "", common);
+  return await produceFile(operands[0] ?? "", common);
 }
 
 async function produceFile(

@@ -7,10 +7,41 @@
  * @module
  */
 import { resolve } from "node:path";
-import { parseCli } from "../cli.ts";
+import { type Flag, parseFlags } from "../cli_flags.ts";
+import { OPTIONS } from "../config.ts";
+import { integer, text } from "../config_options.ts";
 
-const USAGE =
-  "Usage: deno task reindex --model DIR [--url http://127.0.0.1:8080] [--token T] [--timeout-s 1800]";
+/** Flags of `deno task reindex`: the token is the service's `ADMIN_TOKEN`. */
+const FLAGS = {
+  model: {
+    option: OPTIONS.encoder.modelDir,
+    arg: "DIR",
+    required: true,
+  } satisfies Flag<string>,
+  url: {
+    option: text({
+      doc: "Base URL of the running service",
+      default:
+        `http://${OPTIONS.http.host.default}:${OPTIONS.http.port.default}`,
+    }),
+    arg: "URL",
+  } satisfies Flag<string>,
+  token: {
+    option: OPTIONS.http.adminToken,
+    arg: "T",
+    required: true,
+    fromEnv: true,
+  } satisfies Flag<string>,
+  "timeout-s": {
+    option: integer({
+      doc: "How long to follow the reindex before giving up, s",
+      default: 1800,
+      min: 1,
+      max: 86_400,
+    }),
+    arg: "N",
+  } satisfies Flag<number>,
+};
 
 const encoder = new TextEncoder();
 
@@ -19,27 +50,17 @@ function say(line: string): void {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseCli(USAGE, {
-    args: Deno.args,
-    options: {
-      model: { type: "string" },
-      url: { type: "string", default: "http://127.0.0.1:8080" },
-      token: { type: "string" },
-      "timeout-s": { type: "string", default: "1800" },
-      help: { type: "boolean", short: "h" },
-    },
+  const flags = parseFlags({
+    task: "reindex",
+    about:
+      "Has the running service build a shadow index with the bundle in DIR, then swap it in live.",
+    flags: FLAGS,
   });
-  const token = values.token ?? Deno.env.get("ADMIN_TOKEN") ?? "";
-  const timeoutS = Number(values["timeout-s"]);
-  if (values.help || !values.model || !token || !(timeoutS > 0)) {
-    say(USAGE + (token ? "" : "\n(no --token and ADMIN_TOKEN is unset)"));
-    return values.help ? 0 : 2;
-  }
   return await runReindex({
-    url: values.url,
-    modelDir: values.model,
-    token,
-    timeoutMs: timeoutS * 1000,
+    url: flags.url,
+    modelDir: flags.model,
+    token: flags.token,
+    timeoutMs: flags["timeout-s"] * 1000,
   });
 }
 

@@ -10,6 +10,7 @@
  */
 
 import { parseCli } from "../cli.ts";
+import { OPTIONS } from "../config.ts";
 import { join } from "node:path";
 import {
   catalogVocabulary,
@@ -29,10 +30,13 @@ import {
 const encoder = new TextEncoder();
 const write = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
 
+/** The shipped bundle: `MODEL_DIR`'s default. */
+const MODEL_DIR = OPTIONS.encoder.modelDir.default;
+
 const USAGE =
   `Usage: deno task train [--products N] [--seed S] [--steps K] [--batch B] [--out DIR]
   [--catalog DIR] [--version V] [--no-keywords]
-Trains the default MAKE bundle and exports it to --out (default model/default).`;
+Trains the default MAKE bundle and exports it to --out (default ${MODEL_DIR}).`;
 
 function parse() {
   const { values } = parseCli(USAGE, {
@@ -42,7 +46,7 @@ function parse() {
       seed: { type: "string", default: "1" },
       steps: { type: "string", default: "1200" },
       batch: { type: "string", default: "256" },
-      out: { type: "string", default: "model/default" },
+      out: { type: "string", default: MODEL_DIR },
       catalog: { type: "string" },
       version: { type: "string", default: "2026.12.03-2" },
       "no-keywords": { type: "boolean", default: false },

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { parseProducts, parseQueries } from "./data.ts";
 import { runEvaluation } from "./run.ts";
 
-const root = fileURLToPath(new URL("../../../../../", import.meta.url));
+const root = fileURLToPath(new URL("../../", import.meta.url));
 
 Deno.test("runEvaluation() shows the shipped bundle beating BM25 on the demo catalogue", async () => {
   const products = parseProducts(
