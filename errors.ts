@@ -104,3 +104,25 @@ export class IndexError extends PipelineError {
     super(message, { stage: "index", ...options });
   }
 }
+
+/**
+ * A request that conflicts with what the service is doing now (a model upgrade while
+ * one runs, or before the consumer has caught up). The HTTP layer answers it 409 with
+ * its `code`; trying again later may succeed.
+ */
+export class ConflictError extends PipelineError {
+  /** Error class name. */
+  override name = "ConflictError";
+  /** Stable machine-readable code, e.g. `reindex_running`. */
+  readonly code: string;
+
+  /** Creates the error for `stage`, with a snake_case `code` and a sentence. */
+  constructor(
+    code: string,
+    message: string,
+    options: { stage: Stage; cause?: unknown },
+  ) {
+    super(message, options);
+    this.code = code;
+  }
+}

@@ -13,6 +13,8 @@ export interface Counter {
   inc(labels?: Labels, by?: number): void;
   /** Current value of the series of `labels` (0 when unseen). */
   get(labels?: Labels): number;
+  /** Every series as `{ [value of label]: count }` (a series without it is under ""). */
+  byLabel(label: string): Record<string, number>;
 }
 
 /** A value that goes up and down. */
@@ -89,6 +91,10 @@ export class Metrics {
         f.values.set(k, (f.values.get(k) ?? 0) + by);
       },
       get: (labels = {}) => f.values.get(labelKey(labels)) ?? 0,
+      byLabel: (label) =>
+        Object.fromEntries(
+          [...f.values].map(([k, v]) => [parseKey(k)[label] ?? "", v]),
+        ),
     };
   }
 

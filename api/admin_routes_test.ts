@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ConflictError } from "../errors.ts";
 import type { AdminOptions } from "./app_options.ts";
 import { HttpError } from "./http_error.ts";
 import { postJson, testApp } from "./_test_app.ts";
@@ -15,6 +16,11 @@ function adminApp() {
       busy: () =>
         Promise.reject(new HttpError(409, "busy", "A swap is already running")),
       nothing: () => Promise.resolve(undefined),
+      upgrade: () => {
+        throw new ConflictError("not_ready", "Retry when /readyz is 200", {
+          stage: "index",
+        });
+      },
     },
   };
   return { ...testApp({ admin }), received };
@@ -104,4 +110,13 @@ Deno.test("POST /admin/:action maps unknown actions, bad bodies and action error
   assert.equal(get.status, 404);
   await get.body?.cancel();
   assert.deepEqual(received, []);
+});
+
+Deno.test("POST /admin/:action answers a stage's ConflictError with 409 and its code", async () => {
+  const { app } = adminApp();
+  const res = await postJson(app, "/admin/upgrade", {}, AUTH);
+  assert.equal(res.status, 409);
+  assert.deepEqual(await res.json(), {
+    error: { code: "not_ready", message: "Retry when /readyz is 200" },
+  });
 });

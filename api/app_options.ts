@@ -20,7 +20,7 @@ export interface SearcherInfo {
   readonly modelVersion?: string;
 }
 
-/** What the app needs from the live index; main.ts implements it over `IndexHolder`. */
+/** What the app needs from the live index; the composition root (`app/start.ts`) provides it from `LiveIndex.searcher()`. */
 export interface Searcher {
   /** False until an index is loaded; /readyz and /search answer 503 meanwhile. */
   readonly ready: boolean;

@@ -6,7 +6,7 @@
  */
 
 import type { Context } from "hono";
-import { PipelineError } from "../errors.ts";
+import { ConflictError, PipelineError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { HttpError } from "./http_error.ts";
 
@@ -34,7 +34,10 @@ export function errorBody(err: HttpError, requestId?: string): ErrorBody {
   };
 }
 
-/** Maps `err` to a JSON response: HttpError → its status; retryable PipelineError → 503; else 500. */
+/**
+ * Maps `err` to a JSON response: HttpError → its status; a stage's ConflictError → 409
+ * with its code; retryable PipelineError → 503; else 500.
+ */
 export function errorResponse(
   err: unknown,
   c: Context<AppEnv>,
@@ -46,6 +49,9 @@ export function errorResponse(
       log.warn("request_unavailable", { requestId, code: err.code, err });
     }
     return c.json(errorBody(err), err.status);
+  }
+  if (err instanceof ConflictError) {
+    return c.json(errorBody(new HttpError(409, err.code, err.message)), 409);
   }
   if (err instanceof PipelineError && err.retryable) {
     log.warn("request_unavailable", { requestId, err });

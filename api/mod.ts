@@ -60,5 +60,6 @@
 
 export { createApp } from "./app.ts";
 export { DEFAULT_TUNING, type Searcher } from "./app_options.ts";
+export type { AdminAction, AppLimits, SearchTuning } from "./app_options.ts";
 export { HttpError } from "./http_error.ts";
 export { type LatencySummary, LatencyWindow } from "./latency_window.ts";

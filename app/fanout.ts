@@ -45,9 +45,9 @@ interface ShardAnswer {
 }
 
 /** Starts the router. @throws {RangeError} without shards */
-export async function startFanout(options: FanoutOptions): Promise<Fanout> {
+export function startFanout(options: FanoutOptions): Promise<Fanout> {
   if (options.shards.length === 0) {
-    throw new RangeError("Cannot fan out: no shards given");
+    return Promise.reject(new RangeError("Cannot fan out: no shards given"));
   }
   const ask = (path: string) => askAll(options, path);
   const server = listen((req) => {
@@ -59,11 +59,11 @@ export async function startFanout(options: FanoutOptions): Promise<Fanout> {
     hostname: options.host ?? FANOUT_DEFAULTS.host,
     port: options.port ?? FANOUT_DEFAULTS.port,
   });
-  return {
+  return Promise.resolve({
     url: server.url,
     stop: server.stop,
     [Symbol.asyncDispose]: server.stop,
-  };
+  });
 }
 
 async function route(

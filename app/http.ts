@@ -1,252 +1,109 @@
 /**
- * The HTTP side of the service: adapts the live index to the serve stage's `Searcher`,
- * assembles /stats and the scrape-time gauges, wires the admin actions, and listens.
+ * The HTTP side of the service: the API app over the live index (search, /stats,
+ * gauges, admin actions) with the configured limits and tuning, listening on the
+ * configured address, plus the periodic stats log line.
  * @module
  */
-import type { Config } from "../config.ts";
+import type { HttpConfig } from "../config.ts";
+import { listen } from "../listen.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
-import type { KafkaSource, SourceStatus } from "../ingest/mod.ts";
-import type { IndexHolder } from "../index/mod.ts";
-import type { Checkpointer } from "../pipeline/mod.ts";
 import {
+  type AdminAction,
+  type AppLimits,
   createApp,
   DEFAULT_TUNING,
   HttpError,
   LatencyWindow,
   type Searcher,
+  type SearchTuning,
 } from "../api/mod.ts";
-import {
-  appliedLag,
-  type Generations,
-  type Readiness,
-  serviceThumbnails,
-  startStatsLog,
-  type Swaps,
-} from "../live/mod.ts";
-import type { PartitionOffsets } from "../pipeline/mod.ts";
+import { type LiveIndex, startStatsLog, type Swaps } from "../live/mod.ts";
+import type { ServiceStats } from "./stats.ts";
 
-/** What the HTTP side reads from the rest of the service. */
+/** Request limits and search tuning of the API (defaults: the API's own). */
+export interface ApiSettings {
+  /** Request limits. @default DEFAULT_LIMITS */
+  readonly limits?: Partial<AppLimits>;
+  /** Re-ranking, pool sizes, encode deadline, query cache. @default DEFAULT_TUNING */
+  readonly tuning?: Partial<SearchTuning>;
+}
+
+/** What the HTTP side serves from. */
 export interface HttpDeps {
-  readonly config: Config;
+  /** Listen address, admin token, stats line, search concurrency. */
+  readonly http: HttpConfig;
+  readonly api: ApiSettings;
   readonly log: Logger;
   readonly metrics: Metrics;
-  readonly holder: IndexHolder;
-  readonly generations: Generations;
-  /** The Kafka source, null until the consumer is started. */
-  source(): KafkaSource | null;
-  readonly checkpointer: Checkpointer;
-  /** Next offset per partition that the index holds (what is applied, not just delivered). */
-  applied(): PartitionOffsets;
+  /** The live index searches read (ready with the service). */
+  readonly searcher: Searcher;
+  /** The live index: query encoder of its model, snapshots on demand. */
+  readonly live: LiveIndex;
+  /** Compaction and model upgrades on demand. */
   readonly swaps: Swaps;
-  /** Ready once loaded from a snapshot or caught up with the log. */
-  readonly readiness: Readiness;
-  /** The Kafka log the index belongs to and its rebuilds, for /stats. */
-  logStats(): Record<string, unknown>;
+  /** /stats, the scrape-time gauges, the stats line, degraded reasons. */
+  readonly stats: ServiceStats;
 }
 
-/** Starts the server; `stop()` stops accepting and waits for it to finish. */
-export async function startHttp(
-  deps: HttpDeps,
-): Promise<{ url: string; stop(): Promise<void> }> {
-  const { config, log, metrics } = deps;
-  const searcher = createSearcher(deps);
-  registerGauges(deps);
-  const searchLatency = new LatencyWindow(DEFAULT_TUNING.latencyWindow);
+/** A listening server. */
+export interface HttpServer {
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  /** Stops accepting and waits for the server to finish; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Starts the server. */
+export function startHttp(deps: HttpDeps): HttpServer {
+  const { http, log, stats } = deps;
+  stats.registerGauges(deps.metrics);
+  const { limits, tuning } = deps.api;
+  // Kept here too: the stats log line reads it besides /stats.
+  const searchLatency = new LatencyWindow(
+    tuning?.latencyWindow ?? DEFAULT_TUNING.latencyWindow,
+  );
   const app = createApp({
     searchLatency,
-    searcher,
-    encoder: deps.generations.queryEncoder(),
-    stats: () => collectStats(deps, searcher),
-    metrics,
+    searcher: deps.searcher,
+    encoder: deps.live.generations.queryEncoder(),
+    stats: () => stats.collect(),
+    metrics: deps.metrics,
     log: log.child({ stage: "serve" }),
-    maxSearchesInFlight: config.http.maxSearchesInFlight,
-    degraded: () => degradedReasons(deps),
-    ...(config.http.adminToken
-      ? {
-        admin: { token: config.http.adminToken, actions: adminActions(deps) },
-      }
+    ...(limits ? { limits } : {}),
+    ...(tuning ? { tuning } : {}),
+    maxSearchesInFlight: http.maxSearchesInFlight,
+    degraded: () => stats.degraded(),
+    ...(http.adminToken
+      ? { admin: { token: http.adminToken, actions: adminActions(deps) } }
       : {}),
   });
-  const abort = new AbortController();
-  const listening = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
-    hostname: config.http.host,
-    port: config.http.port,
-    signal: abort.signal,
-    onListen: (addr) => listening.resolve(addr),
-  }, app.fetch);
-  const addr = await listening.promise;
+  const server = listen(app.fetch, { hostname: http.host, port: http.port });
   const statsLog = startStatsLog({
-    intervalMs: config.http.statsLogMs,
+    intervalMs: http.statsLogMs,
     log,
-    figures: () => {
-      const s = collectStats(deps, searcher);
-      const consumer = s.consumer as { lag: number };
-      return {
-        indexed: s.indexed as number,
-        consumed: s.consumed as number,
-        lag: consumer.lag,
-        lastEventAgeMs: s.lastEventAgeMs as number | null,
-      };
-    },
+    figures: () => stats.figures(),
     latency: () => searchLatency.summary(),
   });
-  const host = addr.hostname.includes(":")
-    ? `[${addr.hostname}]`
-    : addr.hostname;
   return {
-    url: `http://${host}:${addr.port}`,
+    url: server.url,
     stop: async () => {
       statsLog.stop();
-      abort.abort();
-      await server.finished;
+      await server.stop();
     },
   };
 }
 
-/**
- * Ready once an index is live and either it came from a snapshot or the consumer has
- * caught up with the log once, so a rebuild from the topic does not serve half an index.
- */
-function createSearcher(deps: HttpDeps): Searcher {
-  const { holder } = deps;
-  return deps.generations.searcher(
-    () => holder.ready && deps.readiness.ready,
-    serviceThumbnails(deps.config),
-  );
-}
-
-const NO_SOURCE: SourceStatus = {
-  state: "connecting",
-  lastContactMs: 0,
-  lastError: null,
-  buffered: 0,
-  partitions: [],
-  totalLag: 0,
-  rebalances: 0,
-};
-
-function byLabel(
-  metrics: Metrics,
-  name: string,
-  label: string,
-): Record<string, number> {
-  return Object.fromEntries(
-    metrics.series(name).map(([labels, v]) => [labels[label] ?? "", v]),
-  );
-}
-
-function sum(values: Record<string, number>): number {
-  return Object.values(values).reduce((a, b) => a + b, 0);
-}
-
-function collectStats(
-  deps: HttpDeps,
-  searcher: Searcher,
-): Record<string, unknown> {
-  const { metrics, holder, checkpointer, generations, swaps } = deps;
-  const encoders = generations.active.encoders;
-  const status = deps.source()?.status() ?? NO_SOURCE;
-  const index = holder.current?.stats();
-  const dlq = byLabel(metrics, "ingest_dlq_total", "reason");
-  const lastEvent = metrics.gauge("ingest_last_event_timestamp_ms", "").get();
-  return {
-    ready: searcher.ready,
-    indexed: index?.size ?? 0,
-    consumed: metrics.counter("ingest_consumed_total", "").get(),
-    events: byLabel(metrics, "ingest_events_total", "result"),
-    dlq: { total: sum(dlq), byReason: dlq },
-    skipped: byLabel(metrics, "ingest_image_skipped_total", "reason"),
-    consumer: {
-      state: status.state,
-      lag: appliedLag(status, deps.applied(), deps.config.kafka.topic).total,
-      deliveredLag: status.totalLag,
-      buffered: status.buffered,
-      rebalances: status.rebalances,
-      lastError: status.lastError,
-      partitions: status.partitions,
-    },
-    lastEventAgeMs: lastEvent > 0 ? Date.now() - lastEvent : null,
-    encoder: { device: encoders.device, reason: encoders.deviceReason },
-    index: index
-      ? {
-        version: index.modelVersion,
-        kind: index.kind,
-        size: index.size,
-        staleRatio: index.staleRatio,
-      }
-      : null,
-    snapshot: {
-      ageMs: checkpointer.ageMs,
-      pendingEvents: checkpointer.pending,
-      failing: checkpointer.failing,
-    },
-    model: {
-      version: generations.modelVersion,
-      dir: generations.active.bundle.dir,
-    },
-    swaps: {
-      total: byLabel(metrics, "index_swaps_total", "reason"),
-      reindex: swaps.reindexState,
-    },
-    log: deps.logStats(),
-  };
-}
-
-/** Why the service is degraded while it serves: snapshots (and so commits) failing. */
-function degradedReasons(deps: HttpDeps): string[] {
-  const failing = deps.checkpointer.failing;
-  if (failing === null) return [];
-  return [
-    `Snapshots are failing (${failing.attempts} attempts since ${
-      new Date(failing.sinceMs).toISOString()
-    }): ${failing.error}; nothing is committed until one succeeds`,
-  ];
-}
-
-function registerGauges(deps: HttpDeps): void {
-  const { metrics, holder, checkpointer } = deps;
-  const size = metrics.gauge("index_size", "Products in the live index");
-  const stale = metrics.gauge(
-    "index_stale_ratio",
-    "Share of index slots held by replaced or deleted vectors",
-  );
-  const lag = metrics.gauge(
-    "consumer_lag",
-    "Messages in the log not yet in the index, all partitions",
-  );
-  const buffered = metrics.gauge(
-    "source_buffered",
-    "Messages buffered between Kafka and the pipeline",
-  );
-  const snapshotAge = metrics.gauge(
-    "snapshot_age_seconds",
-    "Age of the last durable snapshot",
-  );
-  const pending = metrics.gauge(
-    "snapshot_pending_events",
-    "Events applied but not yet in a durable snapshot",
-  );
-  metrics.onCollect(() => {
-    const stats = holder.current?.stats();
-    size.set(stats?.size ?? 0);
-    stale.set(stats?.staleRatio ?? 0);
-    const status = deps.source()?.status() ?? NO_SOURCE;
-    lag.set(appliedLag(status, deps.applied(), deps.config.kafka.topic).total);
-    buffered.set(status.buffered);
-    snapshotAge.set(checkpointer.ageMs / 1000);
-    pending.set(checkpointer.pending);
-  });
-}
-
-function adminActions(deps: HttpDeps) {
+/** POST /admin/snapshot, /admin/compact and /admin/reindex. */
+function adminActions(
+  { live, swaps }: HttpDeps,
+): Record<string, AdminAction> {
   return {
     snapshot: async () => {
-      await deps.checkpointer.checkpoint();
-      return { pendingEvents: deps.checkpointer.pending };
+      await live.checkpointer.checkpoint();
+      return { pendingEvents: live.checkpointer.pending };
     },
-    compact: () => deps.swaps.compact("admin"),
+    compact: () => swaps.compact("admin"),
     reindex: (body: unknown) => {
       const modelDir = (body as { modelDir?: unknown } | null)?.modelDir;
       if (typeof modelDir !== "string" || modelDir.length === 0) {
@@ -257,7 +114,7 @@ function adminActions(deps: HttpDeps) {
         );
       }
       const force = (body as { force?: unknown }).force === true;
-      return Promise.resolve(deps.swaps.startReindex(modelDir, { force }));
+      return Promise.resolve(swaps.startReindex(modelDir, { force }));
     },
   };
 }

@@ -8,8 +8,7 @@
  */
 import {
   Generations,
-  type RecordedLog,
-  recordedLog,
+  SnapshotFollower,
   thumbnailDir,
   ThumbnailStore,
 } from "../live/mod.ts";
@@ -18,11 +17,7 @@ import {
   type EncoderDevice,
   loadBundle,
 } from "../encode/mod.ts";
-import {
-  IndexHolder,
-  listSnapshots,
-  loadLatestSnapshot,
-} from "../index/mod.ts";
+import { IndexHolder } from "../index/mod.ts";
 import { listen } from "../listen.ts";
 import type { Logger } from "../log.ts";
 import { Metrics } from "../metrics.ts";
@@ -81,72 +76,15 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     },
     log,
   });
-  let loadedSeq = -1;
-  let loadedAtMs = 0;
-  let loadedLog: RecordedLog | null = null;
-  const reloads = metrics.counter(
-    "replica_reloads_total",
-    "Snapshots swapped in",
-  );
-  const refresh = async () => {
-    const newest = (await listSnapshots(options.snapshotsDir))[0];
-    if (newest === undefined || newest.seq === loadedSeq) return;
-    const loaded = await loadLatestSnapshot(options.snapshotsDir, { log });
-    if (loaded === null || loaded.manifest.seq === loadedSeq) {
-      loaded?.index[Symbol.dispose]();
-      return;
-    }
-    try {
-      const version = loaded.manifest.modelVersion;
-      let generation = generations.active;
-      if (version !== generations.modelVersion) {
-        const meta = loaded.manifest.meta as { modelDir?: string } | undefined;
-        const next = await loadBundle(meta?.modelDir ?? fallbackDir);
-        generation = {
-          bundle: next,
-          encoders: await createEncoders(next, { device, log }),
-        };
-      }
-      generations.install(generation, loaded.index);
-    } catch (err) {
-      loaded.index[Symbol.dispose]();
-      throw err;
-    }
-    noteLog(recordedLog(loaded.manifest.meta));
-    loadedSeq = loaded.manifest.seq;
-    loadedAtMs = Date.now();
-    reloads.inc();
-    log.info("replica_reloaded", {
-      seq: loadedSeq,
-      size: loaded.index.size,
-      modelVersion: loaded.manifest.modelVersion,
-    });
-  };
-  /** The ingest process rebuilt from another log: the old index is replaced, and said so. */
-  const noteLog = (next: RecordedLog | null) => {
-    const previous = loadedLog;
-    loadedLog = next;
-    if (previous === null || next === null) return;
-    const reason = previous.clusterId !== next.clusterId
-      ? "cluster_changed"
-      : previous.topic !== next.topic
-      ? "topic_changed"
-      : previous.topicId !== next.topicId
-      ? "topic_recreated"
-      : null;
-    if (reason === null) return;
-    metrics.counter(
-      "log_rebuilds_total",
-      "Index rebuilds from the topic because the log changed, by reason",
-    ).inc({ reason });
-    log.warn("replica_log_changed", {
-      reason,
-      why:
-        "the ingest process rebuilt its index from another Kafka log: the snapshot of the old log is replaced",
-      from: previous,
-      to: next,
-    });
-  };
+  const follower = new SnapshotFollower({
+    dir: options.snapshotsDir,
+    generations,
+    fallbackModelDir: fallbackDir,
+    device,
+    log,
+    metrics,
+  });
+  const refresh = () => follower.refresh();
   await refresh().catch((err: unknown) =>
     log.warn("replica_reload_failed", { error: err })
   );
@@ -160,11 +98,8 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
       role: "replica",
       ready: holder.ready,
       indexed: holder.current?.size ?? 0,
-      snapshot: {
-        seq: loadedSeq,
-        loadedAgeMs: loadedAtMs ? Date.now() - loadedAtMs : null,
-      },
-      log: loadedLog,
+      snapshot: follower.snapshot(),
+      log: follower.log,
       model: {
         version: generations.modelVersion,
         dir: generations.active.bundle.dir,
@@ -198,7 +133,7 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     holder,
     generations,
     get loadedSeq() {
-      return loadedSeq;
+      return follower.seq;
     },
     refresh,
     stop,

@@ -1,11 +1,12 @@
 /**
- * Starts the whole service from a resolved config: broker (embedded or given), model
- * bundle and encoders, the index (from the newest valid snapshot, or empty), the HTTP
- * server (it serves a loaded snapshot at once), the Kafka source aligned to that
- * snapshot, the dead-letter sink, the pipeline, checkpoints, automatic compaction and
- * model upgrades. `stop()` shuts down in order: stop the source → drain in-flight
- * batches → snapshot → commit → stop HTTP → dispose encoders, index, Kafka clients,
- * broker.
+ * The composition root of the ingest service: every part is created here, in order,
+ * each with its own slice of the config. Kafka (the embedded broker unless brokers are
+ * configured) and the topic; the model and the index to start from (the newest
+ * snapshot that belongs to the log, or empty); then the parts: live ingestion (created
+ * first, started last), the live index, readiness, swaps, the log watch, the stats,
+ * the HTTP server (it serves a loaded snapshot at once); finally ingestion starts.
+ * `stop()` shuts down in order: log watch → swaps → drain ingestion → final
+ * checkpoint → HTTP → encoders, index, Kafka clients, broker.
  * @module
  */
 import { join } from "node:path";
@@ -18,33 +19,37 @@ import {
   loadBundle,
   type ModelBundle,
 } from "../encode/mod.ts";
-import { ensureTopic, type KafkaSource, LogReader } from "../ingest/mod.ts";
+import { ensureTopic, LogReader } from "../ingest/mod.ts";
+import type { Searcher } from "../api/mod.ts";
 import { startEmbeddedBroker } from "../broker/mod.ts";
-import { createUsearchIndex, IndexHolder } from "../index/mod.ts";
+import type { IndexHolder } from "../index/mod.ts";
 import {
-  Checkpointer,
+  PipelineMetrics,
+  type PipelineOptions,
   type PipelineSummary,
-  systemClock,
-  TombstoneCache,
 } from "../pipeline/mod.ts";
 import {
   caughtUp,
-  CoveredOffsets,
-  Generations,
-  indexParams,
-  IngestGate,
+  EventInput,
+  type Generation,
+  type IngestSettings,
+  LiveIndex,
+  LiveIngest,
   LogWatch,
+  type OpenedIndex,
   openIndex,
-  pollUntil,
   Readiness,
+  type RecordedLog,
   recordOf,
+  type ReindexSettings,
   resolveModelDir,
   saveActiveModel,
-  SnapshotWriter,
-  startIngest,
+  serviceThumbnails,
+  SWAP_GRACE_MS,
   Swaps,
 } from "../live/mod.ts";
-import { startHttp } from "./http.ts";
+import { type ApiSettings, type HttpServer, startHttp } from "./http.ts";
+import { ServiceStats } from "./stats.ts";
 
 /** Options of {@linkcode startService}. */
 export interface ServiceOptions {
@@ -52,8 +57,10 @@ export interface ServiceOptions {
   readonly log: Logger;
   /** Registry of the service's metrics. @default a new registry */
   readonly metrics?: Metrics;
-  /** How long a replaced model stays usable for in-flight queries, ms. @default 10000 */
+  /** How long a replaced model stays usable for in-flight queries, ms. @default SWAP_GRACE_MS (10000) */
   readonly swapGraceMs?: number;
+  /** Request limits and search tuning of the API. @default the API's defaults */
+  readonly api?: ApiSettings;
 }
 
 /** A running service. */
@@ -78,248 +85,293 @@ export interface Service extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-/** Starts every stage; on failure, what was started is stopped again. */
+/** Starts every part; on failure, what was started is stopped again. */
 export async function startService(
   config: Config,
   options: ServiceOptions,
 ): Promise<Service> {
-  const log = options.log;
-  const metrics = options.metrics ?? new Metrics();
   const stack = new AsyncDisposableStack();
   try {
-    const brokers = await resolveBrokers(config, log, stack);
-    const { topic, groupId } = config.kafka;
-    const topicInfo = await ensureTopic(brokers, {
-      topic,
-      partitions: config.kafka.partitions,
-      compacted: true,
-      log,
-    });
-    const modelDir = await resolveModelDir(
-      config.dataDir,
-      config.encoder.modelDir,
-      log,
-    );
-    const bundle = await loadBundle(modelDir);
-    const encoders = await createEncoders(bundle, {
-      device: config.encoder.device,
-      log: log.child({ stage: "encode" }),
-    });
-    const logReader = stack.use(
-      LogReader.create({ brokers, clientId: config.kafka.clientId }),
-    );
-    const logAtStart = await logReader.readSettled(topic);
-    const snapshotsDir = join(config.dataDir, "snapshots");
-    const opened = await openIndex(config, bundle, snapshotsDir, {
-      log,
-      current: logAtStart,
-      read: () => logReader.readSettled(topic),
-    });
-    if (opened.rejected) {
-      metrics.counter(
-        "log_rebuilds_total",
-        "Index rebuilds from the topic because the log changed, by reason",
-      ).inc({ reason: opened.rejected.reason });
-    }
-    let watch: LogWatch | null = null;
-    const holder = new IndexHolder({
-      initial: opened.index,
-      log: log.child({ stage: "index" }),
-    });
-    stack.defer(() => holder[Symbol.dispose]());
-    const generations = new Generations({
-      holder,
-      initial: { bundle, encoders },
-      log: log.child({ stage: "index" }),
-      graceMs: options.swapGraceMs ?? 10_000,
-    });
-    stack.use(generations);
-    let source: KafkaSource | null = null;
-    const covered = new CoveredOffsets(topic, opened.offsets);
-    const tombstones = TombstoneCache.from(opened.tombstones, 100_000);
-    const writer = new SnapshotWriter({
-      holder,
-      generations,
-      dir: snapshotsDir,
-      meta: { topic, groupId },
-      belongsTo: () => watch?.belongs ?? recordOf(logAtStart),
-      tombstones,
-      keep: config.snapshots.keep,
-      log: log.child({ stage: "index" }),
-    });
-    const checkpointer = new Checkpointer(
-      {
-        // What the index covers of owned partitions (the checkpointer never forgets one).
-        snapshot: () => writer.write(covered.offsets()),
-        commit: (positions) => {
-          if (source === null) throw new Error("Cannot commit: no source yet");
-          return source.commit(positions);
-        },
-        clock: systemClock,
-        log: log.child({ stage: "checkpoint" }),
-        metrics,
-      },
-      config.snapshots,
-      opened.offsets,
-    );
-    const gate = new IngestGate();
-    const readiness = new Readiness(
-      opened.fromSnapshot,
-      () => caughtUp(source?.status(), covered.offsets(), config.kafka.topic),
-    );
-    const swaps = new Swaps({
-      holder,
-      log: log.child({ stage: "index" }),
-      metrics,
-      // A replay only takes the partitions this process owns: before the consumer owns
-      // them, a model upgrade would build (and swap in) an empty or partial index.
-      notReady: () =>
-        readiness.ready && (source?.status().partitions.length ?? 0) > 0
-          ? null
-          : "The service is not ready or its consumer owns no partitions yet: retry when /readyz is 200",
-      reindex: {
-        config,
-        brokers,
-        log,
-        generations,
-        gate,
-        liveOffsets: () => covered.offsets(),
-        liveDrained: () => gate.drained(checkpointer.offsets()),
-        owns: (partition) => covered.owns(partition),
-        liveSize: () => holder.current?.size ?? 0,
-        snapshotNow: () => writer.write(covered.offsets()),
-        persistModel: (dir, version) =>
-          saveActiveModel(config.dataDir, {
-            modelDir: dir,
-            version,
-            configuredModelDir: config.encoder.modelDir,
-            installedAtMs: Date.now(),
-          }),
-      },
-    });
-    const http = await startHttp({
-      config,
-      log,
-      metrics,
-      holder,
-      generations,
-      source: () => source,
-      checkpointer,
-      applied: () => covered.offsets(),
-      swaps,
-      readiness,
-      logStats: () =>
-        watch?.stats() ?? { ...recordOf(logAtStart), rebuilds: {} },
-    });
-    const ingest = await startIngest({
-      config,
-      brokers,
-      log,
-      metrics,
-      holder,
-      generations,
-      gate,
-      checkpointer,
-      swaps,
-      offsets: opened.offsets,
-      tombstones,
-      covered,
-      partitions: topicInfo.partitions,
-      onAssigned: () => watch?.checkSoon(),
-    });
-    source = ingest.source;
-    stack.use(ingest);
-    watch = new LogWatch({
-      reader: logReader,
-      topic,
-      initial: recordOf(logAtStart),
-      intervalMs: config.kafka.logCheckMs,
-      rebuild: {
-        log: log.child({ stage: "index" }),
-        metrics,
-        exclusive: (reason, fn) => swaps.exclusive(reason, fn),
-        pauseAndDrain: async () => {
-          const release = gate.pause();
-          try {
-            await pollUntil(() => gate.drained(checkpointer.offsets()), {
-              what: "in-flight events before a rebuild",
-              timeoutMs: 120_000,
-            });
-          } catch (err) {
-            release();
-            throw err;
-          }
-          return release;
-        },
-        installEmptyIndex: async () => {
-          const b = generations.active.bundle;
-          await holder.replace(createUsearchIndex({
-            dims: b.manifest.dims,
-            modelVersion: b.manifest.version,
-            ...indexParams(config),
-          }));
-        },
-        forgetProgress: () => {
-          covered.reset();
-          checkpointer.reset();
-          tombstones.clear();
-          gate.forget();
-        },
-        covered: () => covered.offsets()[topic] ?? {},
-        owned: () => covered.owned(),
-        source: () => source,
-        unready: () => readiness.reset(),
-        snapshot: () => writer.write(covered.offsets()),
-      },
-    });
-    stack.use(watch);
-    watch.start();
-    log.info("service_started", {
-      url: http.url,
-      brokers,
-      modelVersion: bundle.manifest.version,
-      fromSnapshot: opened.fromSnapshot,
-      snapshotLoadMs: opened.loadMs,
-    });
-
-    let stopping: Promise<void> | undefined;
-    const stop = () =>
-      stopping ??= (async () => {
-        await watch?.[Symbol.asyncDispose]();
-        swaps.abort();
-        const summary = await ingest.stop();
-        await swaps.settled();
-        try {
-          await checkpointer.checkpoint();
-        } catch (err) {
-          log.error("final_checkpoint_failed", { error: err });
-        }
-        await http.stop();
-        await stack.disposeAsync();
-        log.info("service_stopped", { summary });
-      })();
-    return {
-      url: http.url,
-      brokers,
-      holder,
-      metrics,
-      get encoders() {
-        return generations.active.encoders;
-      },
-      get bundle() {
-        return generations.active.bundle;
-      },
-      swaps,
-      done: ingest.done,
-      stop,
-      [Symbol.asyncDispose]: stop,
-    };
+    return await compose(config, options, stack);
   } catch (err) {
     await stack.disposeAsync().catch((e) =>
-      log.error("startup_cleanup_failed", { error: e })
+      options.log.error("startup_cleanup_failed", { error: e })
     );
     throw err;
   }
+}
+
+/** Creates the parts in order; `stack` owns each long-lived one as it is made. */
+async function compose(
+  config: Config,
+  options: ServiceOptions,
+  stack: AsyncDisposableStack,
+): Promise<Service> {
+  const { log } = options;
+  const metrics = options.metrics ?? new Metrics();
+  const { kafka } = config;
+  // 1. Kafka (the embedded broker unless brokers are configured) and the topic.
+  const brokers = await resolveBrokers(config, log, stack);
+  const { partitions } = await ensureTopic(brokers, {
+    topic: kafka.topic,
+    partitions: kafka.partitions,
+    compacted: true,
+    log,
+  });
+  const reader = stack.use(
+    LogReader.create({ brokers, clientId: kafka.clientId }),
+  );
+  // 2. The model to run, and the index that belongs to the log as it is now.
+  const start = await openStart(config, reader, log);
+  // 3. The parts, each before what needs it; ingestion connects only when started.
+  const parts = createParts(config, options, {
+    brokers,
+    reader,
+    start,
+    metrics,
+    stack,
+  });
+  const { live, ingest, swaps, watch } = parts;
+  // 4. HTTP (it serves a loaded snapshot at once), then ingestion, then the log watch.
+  const http = startHttp({
+    http: config.http,
+    api: options.api ?? {},
+    log,
+    metrics,
+    searcher: parts.searcher,
+    live,
+    swaps,
+    stats: parts.stats,
+  });
+  stack.defer(() => http.stop());
+  await ingest.start({
+    live,
+    swaps,
+    partitions,
+    onAssigned: () => watch.checkSoon(),
+  });
+  watch.start();
+  log.info("service_started", {
+    url: http.url,
+    brokers,
+    modelVersion: start.model.bundle.manifest.version,
+    fromSnapshot: start.opened.fromSnapshot,
+    snapshotLoadMs: start.opened.loadMs,
+  });
+  return running({ ...parts, brokers, metrics, http, log }, stack.move());
+}
+
+/** What start-up found: the model to run, the index to start from, its log. */
+interface StartState {
+  readonly model: Generation;
+  readonly opened: OpenedIndex;
+  /** The Kafka log the opened index belongs to (the log as read at start). */
+  readonly belongs: RecordedLog;
+}
+
+/** What {@linkcode createParts} builds on. */
+interface Foundation {
+  readonly brokers: readonly string[];
+  readonly reader: LogReader;
+  readonly start: StartState;
+  readonly metrics: Metrics;
+  readonly stack: AsyncDisposableStack;
+}
+
+/** The long-lived parts of the service, none of them running yet. */
+interface Parts {
+  readonly ingest: LiveIngest;
+  readonly live: LiveIndex;
+  readonly swaps: Swaps;
+  readonly watch: LogWatch;
+  readonly searcher: Searcher;
+  readonly stats: ServiceStats;
+}
+
+/** Creates the parts in dependency order; `stack` owns each as it is made. */
+function createParts(
+  config: Config,
+  options: ServiceOptions,
+  { brokers, reader, start, metrics, stack }: Foundation,
+): Parts {
+  const { log } = options;
+  const { topic } = config.kafka;
+  const thumbs = serviceThumbnails(config.dataDir);
+  const pipeline = new PipelineMetrics(metrics);
+  const ingest = new LiveIngest(ingestSettings(config, brokers), {
+    log,
+    metrics: pipeline,
+    thumbs,
+  });
+  const live = stack.use(
+    new LiveIndex({
+      ...liveIndexSettings(config),
+      ...start,
+      committer: ingest,
+      log,
+      metrics,
+      graceMs: options.swapGraceMs ?? SWAP_GRACE_MS,
+    }),
+  );
+  stack.use(ingest);
+  const readiness = new Readiness(
+    start.opened.fromSnapshot,
+    () => caughtUp(ingest.status(), live.offsets(), topic),
+  );
+  const swaps = new Swaps({
+    holder: live.holder,
+    log: log.child({ stage: "index" }),
+    metrics,
+    notReady: () => upgradeBlocked(readiness, ingest),
+    reindex: {
+      settings: reindexSettings(config, brokers),
+      live,
+      input: new EventInput(config.images, { thumbs, log }),
+      persistModel: (dir, version) => recordModel(config, dir, version),
+      log,
+    },
+  });
+  const watch = stack.use(
+    new LogWatch({
+      reader,
+      topic,
+      intervalMs: config.kafka.logCheckMs,
+      log: log.child({ stage: "index" }),
+      metrics,
+      live,
+      swaps,
+      consumer: ingest,
+      readiness,
+      rejectedAtStart: start.opened.rejected,
+    }),
+  );
+  const searcher = live.searcher(() => readiness.ready, thumbs);
+  const stats = new ServiceStats({
+    topic,
+    live,
+    consumer: ingest,
+    pipeline,
+    swaps,
+    logWatch: watch,
+    ready: () => searcher.ready,
+  });
+  return { ingest, live, swaps, watch, searcher, stats };
+}
+
+/**
+ * The bundle to run (the configured one, or the one a live upgrade installed) with its
+ * encoders, and the index to start from; the encoders are disposed again on failure.
+ */
+async function openStart(
+  config: Config,
+  reader: LogReader,
+  log: Logger,
+): Promise<StartState> {
+  const { topic } = config.kafka;
+  const modelDir = await resolveModelDir(
+    config.dataDir,
+    config.encoder.modelDir,
+    log,
+  );
+  const bundle = await loadBundle(modelDir);
+  const encoders = await createEncoders(bundle, {
+    device: config.encoder.device,
+    log: log.child({ stage: "encode" }),
+  });
+  try {
+    const current = await reader.readSettled(topic);
+    const opened = await openIndex(config.index, bundle, snapshotsDir(config), {
+      log,
+      current,
+      read: () => reader.readSettled(topic),
+    });
+    return { model: { bundle, encoders }, opened, belongs: recordOf(current) };
+  } catch (err) {
+    await encoders[Symbol.asyncDispose]();
+    throw err;
+  }
+}
+
+/** Why a model upgrade cannot start now, or null when it can. */
+function upgradeBlocked(
+  readiness: Readiness,
+  ingest: LiveIngest,
+): string | null {
+  // A replay only takes the partitions this process owns: before the consumer owns
+  // them, a model upgrade would build (and swap in) an empty or partial index.
+  return readiness.ready && ingest.status().partitions.length > 0
+    ? null
+    : "The service is not ready or its consumer owns no partitions yet: retry when /readyz is 200";
+}
+
+/** Records the bundle a live upgrade installed, so a restart runs it. */
+function recordModel(
+  config: Config,
+  modelDir: string,
+  version: string,
+): Promise<void> {
+  return saveActiveModel(config.dataDir, {
+    modelDir,
+    version,
+    configuredModelDir: config.encoder.modelDir,
+    installedAtMs: Date.now(),
+  });
+}
+
+/** The snapshots folder, inside the data dir (read replicas read it too). */
+function snapshotsDir(config: Config): string {
+  return join(config.dataDir, "snapshots");
+}
+
+/** Batching and image concurrency, the same for live ingestion and a reindex replay. */
+function pipelineOptions(config: Config): PipelineOptions {
+  return {
+    maxBatchSize: config.encoder.maxBatchSize,
+    maxWaitMs: config.encoder.maxWaitMs,
+    imageConcurrency: config.images.concurrency,
+  };
+}
+
+/** The slice of config live ingestion runs with. */
+function ingestSettings(
+  config: Config,
+  brokers: readonly string[],
+): IngestSettings {
+  return {
+    brokers,
+    kafka: config.kafka,
+    images: config.images,
+    pipeline: pipelineOptions(config),
+    compaction: config.compaction,
+  };
+}
+
+/** The slice of config a reindex runs with. */
+function reindexSettings(
+  config: Config,
+  brokers: readonly string[],
+): ReindexSettings {
+  return {
+    brokers,
+    kafka: config.kafka,
+    device: config.encoder.device,
+    index: config.index,
+    pipeline: pipelineOptions(config),
+  };
+}
+
+/** The slice of config the live index keeps itself with. */
+function liveIndexSettings(config: Config) {
+  const { topic, groupId } = config.kafka;
+  return {
+    topic,
+    index: config.index,
+    snapshots: {
+      ...config.snapshots,
+      dir: snapshotsDir(config),
+      meta: { topic, groupId },
+    },
+  };
 }
 
 /** The configured brokers, or a freshly started embedded broker. */
@@ -337,4 +389,49 @@ async function resolveBrokers(
     }),
   );
   return broker.brokers;
+}
+
+/** The running service over its parts; `owned` holds every part's disposal. */
+function running(
+  parts: Parts & {
+    brokers: readonly string[];
+    metrics: Metrics;
+    http: HttpServer;
+    log: Logger;
+  },
+  owned: AsyncDisposableStack,
+): Service {
+  const { live, ingest, swaps, watch, http, log } = parts;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    stopping ??= (async () => {
+      await watch[Symbol.asyncDispose]();
+      swaps.abort();
+      const summary = await ingest.stop();
+      await swaps.settled();
+      try {
+        await live.checkpointer.checkpoint();
+      } catch (err) {
+        log.error("final_checkpoint_failed", { error: err });
+      }
+      await http.stop();
+      await owned.disposeAsync();
+      log.info("service_stopped", { summary });
+    })();
+  return {
+    url: http.url,
+    brokers: parts.brokers,
+    holder: live.holder,
+    metrics: parts.metrics,
+    get encoders() {
+      return live.generations.active.encoders;
+    },
+    get bundle() {
+      return live.generations.active.bundle;
+    },
+    swaps,
+    done: ingest.done,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
 }

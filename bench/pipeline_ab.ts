@@ -11,6 +11,7 @@ import { createKafkaSource, ensureTopic, parseEvent } from "../ingest/mod.ts";
 import { createMemoryLogger } from "../log.ts";
 import { Metrics } from "../metrics.ts";
 import {
+  PipelineMetrics,
   type PipelineOptions,
   runPipeline,
   stoppable,
@@ -73,7 +74,7 @@ async function backlogRun(
       if (index.size >= n) stop.abort();
     },
     log,
-    metrics: new Metrics(),
+    metrics: new PipelineMetrics(new Metrics()),
     clock: systemClock,
   }, options);
   await done;

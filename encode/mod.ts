@@ -32,6 +32,7 @@ export type { QueryEmbedding, QueryEncoder } from "./query_encoder.ts";
 export { decodeImage } from "./decode_image.ts";
 export { loadImage, loadImageBytes } from "./load_image.ts";
 export { createImageWorkers, type ImageWorkers } from "./image_workers.ts";
+export type { WorkerImageOptions } from "./image_workers.ts";
 export { DEFAULT_THUMBNAIL } from "./thumbnail.ts";
 export { pngChunk } from "./png_chunk.ts";
 export { normaliseText, textFeatures, type TextSpec } from "./text_features.ts";

@@ -27,6 +27,7 @@
  */
 
 export type { Quantization, VectorIndex } from "./vector_index.ts";
+export type { IndexKind } from "./vector_index.ts";
 export { createBruteForceIndex } from "./brute_force_index.ts";
 export { createUsearchIndex } from "./usearch_index.ts";
 export { USEARCH_DEFAULTS } from "./_options.ts";

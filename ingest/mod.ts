@@ -21,6 +21,8 @@ export { routeProcessWarnings } from "./_kafka_log.ts";
 export { ensureTopic } from "./ensure_topic.ts";
 export { parseEvent } from "./parse_event.ts";
 export type { SourceStatus } from "./event_source.ts";
+export type { PartitionLag } from "./event_source.ts";
+export { DEFAULT_PARSE_LIMITS, type ParseLimits } from "./parse_limits.ts";
 export { createKafkaSource, type KafkaSource } from "./kafka_source.ts";
 export {
   createKafkaDeadLetterSink,

@@ -1,263 +1,287 @@
 /**
- * The ingest side of the service: the consumer group aligned to the loaded snapshot, the
- * Kafka source behind the swap gate, the dead-letter sink, the pipeline writing to the
- * live index with the live model, the checkpoint timer and automatic compaction.
+ * Live ingestion as one part with a two-step life: created first (so the parts that
+ * commit to, rewind or report on the consumer can hold it), started last. `start()`
+ * aligns the consumer group to what the live index covers, creates the Kafka source
+ * behind the index's pause gate and the dead-letter sink, and runs the pipeline into
+ * the live index with the live model, plus the checkpoint, auto-compaction and
+ * thumbnail-sweep timers.
  * @module
  */
-import type { Config } from "../config.ts";
-import {
-  createImageWorkers,
-  type ImageWorkers,
-  loadImage,
-} from "../encode/mod.ts";
-import type { IndexHolder, VectorIndex } from "../index/mod.ts";
+import type { CompactionConfig, ImageConfig, KafkaConfig } from "../config.ts";
+import { createImageWorkers, type ImageWorkers } from "../encode/mod.ts";
 import {
   createKafkaDeadLetterSink,
   createKafkaSource,
   type DeadLetterSink,
   type KafkaSource,
-  parseEvent,
+  type SourceStatus,
 } from "../ingest/mod.ts";
 import type { Logger } from "../log.ts";
-import type { Metrics } from "../metrics.ts";
 import {
-  type Checkpointer,
-  type PartitionOffsets,
+  type PipelineMetrics,
+  type PipelineOptions,
   type PipelineSummary,
   runPipeline,
   stoppable,
   systemClock,
-  type TombstoneCache,
 } from "../pipeline/mod.ts";
-import type { Generations } from "./generations.ts";
+import type { MessagePosition } from "../types.ts";
+import { EventInput } from "./event_input.ts";
 import { alignGroupOffsets } from "./group_offsets.ts";
-import { type IngestGate, pollUntil } from "./ingest_gate.ts";
-import { type CoveredOffsets, partitionOf } from "./partitions.ts";
-import { imageOptions } from "./reindex.ts";
+import type { LiveIndex } from "./live_index.ts";
 import type { Swaps } from "./swaps.ts";
-import { serviceThumbnails } from "./thumbnails.ts";
+import type { ThumbnailStore } from "./thumbnails.ts";
 
-/** What {@linkcode startIngest} wires together. */
-export interface IngestDeps {
-  readonly config: Config;
+/** What live ingestion reads and how it batches. */
+export interface IngestSettings {
+  /** Bootstrap brokers. */
   readonly brokers: readonly string[];
-  readonly log: Logger;
-  readonly metrics: Metrics;
-  readonly holder: IndexHolder;
-  readonly generations: Generations;
-  readonly gate: IngestGate;
-  readonly checkpointer: Checkpointer;
+  /** Topics, group and consumer tuning. */
+  readonly kafka: KafkaConfig;
+  /** Image limits, concurrency and decode workers. */
+  readonly images: ImageConfig;
+  /** Batching and image concurrency of the pipeline. */
+  readonly pipeline: PipelineOptions;
+  /** When the live index is compacted by itself. */
+  readonly compaction: CompactionConfig;
+}
+
+/** The parts ingestion writes to, given when it starts. */
+export interface IngestTargets {
+  /** The live index the pipeline applies to. */
+  readonly live: LiveIndex;
+  /** Runs automatic compaction. */
   readonly swaps: Swaps;
-  /** Offsets the loaded snapshot covers. */
-  readonly offsets: PartitionOffsets;
-  /** Versions of recent deletes, shared with the snapshot writer. */
-  readonly tombstones: TombstoneCache;
-  /** What this process owns and covers, per partition. */
-  readonly covered: CoveredOffsets;
-  /** Partitions of the topic. */
+  /** Partitions of the topic (to place a product id on its partition). */
   readonly partitions: number;
   /** Called on every group join (the log is checked again). */
-  readonly onAssigned?: () => void;
+  readonly onAssigned: () => void;
 }
 
-/** Running ingestion. */
-export interface Ingest extends AsyncDisposable {
+/** The consumer's status before it is started. */
+const NOT_STARTED: SourceStatus = {
+  state: "connecting",
+  lastContactMs: 0,
+  lastError: null,
+  buffered: 0,
+  partitions: [],
+  totalLag: 0,
+  rebalances: 0,
+};
+
+interface Running {
   readonly source: KafkaSource;
   readonly done: Promise<PipelineSummary>;
+  readonly stop: () => Promise<PipelineSummary | null>;
+}
+
+/** See the module doc. Disposing it stops it and closes its Kafka clients. */
+export class LiveIngest implements AsyncDisposable {
+  readonly #settings: IngestSettings;
+  readonly #log: Logger;
+  readonly #metrics: PipelineMetrics;
+  readonly #thumbs: ThumbnailStore;
+  readonly #owned = new AsyncDisposableStack();
+  #running: Running | null = null;
+
+  /** Creates it stopped: nothing connects until {@linkcode LiveIngest.start}. */
+  constructor(
+    settings: IngestSettings,
+    parts: { log: Logger; metrics: PipelineMetrics; thumbs: ThumbnailStore },
+  ) {
+    this.#settings = settings;
+    this.#log = parts.log;
+    this.#metrics = parts.metrics;
+    this.#thumbs = parts.thumbs;
+  }
+
+  /** Connection state, lag and buffer of the consumer ("connecting" until started). */
+  status(): SourceStatus {
+    return this.#running?.source.status() ?? NOT_STARTED;
+  }
+
+  /**
+   * Commits positions to the consumer group.
+   * @throws {Error} before it is started (nothing was consumed to commit)
+   */
+  commit(positions: MessagePosition[]): Promise<void> {
+    if (this.#running === null) {
+      return Promise.reject(new Error("Cannot commit: ingestion not started"));
+    }
+    return this.#running.source.commit(positions);
+  }
+
+  /** Reads owned partitions again from `offsets` (a rebuild); nothing to do before start. */
+  rewind(offsets: Readonly<Record<number, string>>): void {
+    this.#running?.source.rewind(offsets);
+  }
+
+  /** Settles when the pipeline ends: after `stop()`, or with the error that stopped it. */
+  get done(): Promise<PipelineSummary> {
+    if (this.#running === null) throw new Error("Ingestion not started");
+    return this.#running.done;
+  }
+
+  /**
+   * Connects and starts consuming into `targets.live`; on failure what was created is
+   * closed again.
+   * @throws {SourceError} when the cluster cannot be reached
+   */
+  async start(targets: IngestTargets): Promise<void> {
+    if (this.#running !== null) throw new Error("Ingestion already started");
+    const { brokers, kafka } = this.#settings;
+    const log = this.#log.child({ stage: "source" });
+    await alignGroupOffsets(brokers, {
+      groupId: kafka.groupId,
+      topic: kafka.topic,
+      offsets: targets.live.offsets(),
+      log,
+    });
+    await using stack = new AsyncDisposableStack();
+    const source = stack.use(
+      await createKafkaSource({
+        brokers,
+        topic: kafka.topic,
+        groupId: kafka.groupId,
+        clientId: kafka.clientId,
+        log,
+        maxBufferedMessages: kafka.maxBufferedMessages,
+        sessionTimeoutMs: kafka.sessionTimeoutMs,
+        heartbeatIntervalMs: kafka.heartbeatIntervalMs,
+        fromBeginning: true,
+        onAssign: ({ assigned }) => this.#onAssign(targets, assigned),
+      }),
+    );
+    const dlq = stack.use(
+      await createKafkaDeadLetterSink({
+        brokers,
+        topic: kafka.dlqTopic,
+        log,
+        createTopic: true,
+      }),
+    );
+    const input = new EventInput(this.#settings.images, {
+      thumbs: this.#thumbs,
+      log: this.#log,
+      workers: this.#imageWorkers(targets.live, stack),
+    });
+    this.#owned.use(stack.move());
+    this.#running = this.#run(targets, source, dlq, input);
+  }
+
+  #run(
+    targets: IngestTargets,
+    source: KafkaSource,
+    dlq: DeadLetterSink,
+    input: EventInput,
+  ): Running {
+    const { live, swaps } = targets;
+    const { generations } = live;
+    const stopSource = new AbortController();
+    const done = runPipeline({
+      source: stoppable(live.gate.wrap(source), stopSource.signal),
+      parse: (m) => input.parse(m),
+      loadImage: (ref) =>
+        input.loadImage(ref, generations.active.bundle.manifest.image),
+      // The gate guarantees no batch is in flight when the generation changes.
+      encode: (batch) =>
+        generations.active.encoders.product.encode([...batch], {}),
+      index: () => {
+        const index = live.holder.current;
+        if (index === null) {
+          throw new Error("Cannot apply event: no live index");
+        }
+        return index;
+      },
+      deadLetter: (m, reason, detail) => dlq.send(m, reason, detail),
+      checkpoint: (positions, n) => live.applied(positions, n),
+      log: this.#log.child({ stage: "pipeline" }),
+      metrics: this.#metrics,
+      clock: systemClock,
+    }, { ...this.#settings.pipeline, tombstones: live.tombstones });
+    done.catch((err) => this.#log.error("pipeline_failed", { error: err }));
+    const timers = new AbortController();
+    const { compaction } = this.#settings;
+    const background = [
+      live.checkpointer.runTimer(timers.signal),
+      swaps.runAutoCompact({
+        staleRatio: compaction.stalePercent / 100,
+        checkMs: compaction.checkMs,
+        minStaleRows: compaction.minStaleRows,
+      }, timers.signal),
+      this.#thumbs.runSweeper({
+        referenced: () => live.thumbnails(),
+        log: this.#log,
+      }, timers.signal),
+    ];
+    let stopping: Promise<PipelineSummary | null> | undefined;
+    const stop = () =>
+      stopping ??= (async () => {
+        stopSource.abort();
+        const summary = await done.catch(() => null);
+        timers.abort();
+        await Promise.all(background);
+        return summary;
+      })();
+    return { source, done, stop };
+  }
+
   /** Stops the source, drains the pipeline and the timers; resolves with the totals. */
-  stop(): Promise<PipelineSummary | null>;
-}
-
-/** Starts consuming; on failure, what was started is disposed again. */
-export async function startIngest(deps: IngestDeps): Promise<Ingest> {
-  const { config, brokers, log } = deps;
-  const { topic, groupId } = config.kafka;
-  const sourceLog = log.child({ stage: "source" });
-  await alignGroupOffsets(brokers, {
-    groupId,
-    topic,
-    offsets: deps.offsets,
-    log: sourceLog,
-  });
-  await using stack = new AsyncDisposableStack();
-  const source = stack.use(
-    await createKafkaSource({
-      brokers,
-      topic,
-      groupId,
-      clientId: config.kafka.clientId,
-      log: sourceLog,
-      maxBufferedMessages: config.kafka.maxBufferedMessages,
-      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
-      heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
-      fromBeginning: true,
-      onAssign: ({ assigned }) => onAssign(deps, assigned),
-    }),
-  );
-  const dlq = stack.use(
-    await createKafkaDeadLetterSink({
-      brokers,
-      topic: config.kafka.dlqTopic,
-      log: sourceLog,
-      createTopic: true,
-    }),
-  );
-  const workers = imageWorkers(deps, stack);
-  const owned = stack.move();
-  return run(deps, source, dlq, owned, workers);
-}
-
-function run(
-  deps: IngestDeps,
-  source: KafkaSource,
-  dlq: DeadLetterSink,
-  owned: AsyncDisposableStack,
-  workers: ImageWorkers | null,
-): Ingest {
-  const { config, log, metrics, holder, generations, checkpointer } = deps;
-  const stopSource = new AbortController();
-  const thumbs = serviceThumbnails(config);
-  const done = runPipeline({
-    source: stoppable(deps.gate.wrap(source), stopSource.signal),
-    parse: (m) => parseEvent(m),
-    loadImage: async (ref) => {
-      const spec = generations.active.bundle.manifest.image;
-      const result = workers
-        ? await workers.load(ref, spec, imageOptions(config))
-        : await loadImage(ref, spec, imageOptions(config));
-      return await thumbs.keep(result, log);
-    },
-    // The gate guarantees no batch is in flight when the generation changes.
-    encode: (batch) =>
-      generations.active.encoders.product.encode([...batch], {}),
-    index: () => {
-      const live = holder.current;
-      if (live === null) throw new Error("Cannot apply event: no live index");
-      return live;
-    },
-    deadLetter: (m, reason, detail) => dlq.send(m, reason, detail),
-    checkpoint: (positions, n) => {
-      deps.covered.applied(positions);
-      return checkpointer.applied(positions, n);
-    },
-    log: log.child({ stage: "pipeline" }),
-    metrics,
-    clock: systemClock,
-  }, {
-    maxBatchSize: config.encoder.maxBatchSize,
-    maxWaitMs: config.encoder.maxWaitMs,
-    imageConcurrency: config.images.concurrency,
-    tombstones: deps.tombstones,
-  });
-  done.catch((err) => log.error("pipeline_failed", { error: err }));
-  const timers = new AbortController();
-  const checkpointTimer = checkpointer.runTimer(timers.signal);
-  const compactTimer = deps.swaps.runAutoCompact({
-    staleRatio: config.compaction.stalePercent / 100,
-    checkMs: config.compaction.checkMs,
-    minStaleRows: config.compaction.minStaleRows,
-  }, timers.signal);
-  const sweeper = thumbs.runSweeper({
-    referenced: () => thumbsOf(holder.current),
-    log,
-  }, timers.signal);
-  let stopping: Promise<PipelineSummary | null> | undefined;
-  const stop = () =>
-    stopping ??= (async () => {
-      stopSource.abort();
-      const summary = await done.catch(() => null);
-      timers.abort();
-      await checkpointTimer;
-      await compactTimer;
-      await sweeper;
-      return summary;
-    })();
-  return {
-    source,
-    done,
-    stop,
-    [Symbol.asyncDispose]: async () => {
-      await stop();
-      await owned.disposeAsync();
-    },
-  };
-}
-
-/** The thumbnail names the records of `index` hold (null without an index). */
-function thumbsOf(index: VectorIndex | null): Set<string> | null {
-  if (index === null) return null;
-  const names = new Set<string>();
-  for (const id of index.ids()) {
-    const thumb = index.get(id)?.thumb;
-    if (thumb) names.add(thumb);
+  async stop(): Promise<PipelineSummary | null> {
+    return await this.#running?.stop() ?? null;
   }
-  return names;
-}
 
-/**
- * A group join: every assigned partition starts where this index covers it (the log
- * start for one it never held); partitions it covered but no longer owns are dropped.
- */
-function onAssign(
-  deps: IngestDeps,
-  assigned: readonly number[],
-): Record<number, string> {
-  const gone = deps.covered.assign(assigned);
-  deps.onAssigned?.();
-  if (gone.length > 0) {
-    dropPartitions(deps, gone).catch((err: unknown) =>
-      deps.log.error("partition_drop_failed", { partitions: gone, error: err })
+  /** Stops, then closes the source, the dead-letter sink and the image workers. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+    await this.#owned.disposeAsync();
+  }
+
+  /**
+   * A group join: every assigned partition starts where the live index covers it (the
+   * log start for one it never held); partitions it covered but no longer owns are
+   * dropped.
+   */
+  #onAssign(
+    { live, partitions, onAssigned }: IngestTargets,
+    assigned: readonly number[],
+  ): Record<number, string> {
+    const gone = live.covered.assign(assigned);
+    onAssigned();
+    if (gone.length > 0) {
+      live.dropPartitions(gone, partitions).catch((err: unknown) =>
+        this.#log.error("partition_drop_failed", {
+          partitions: gone,
+          error: err,
+        })
+      );
+    }
+    return Object.fromEntries(
+      assigned.map((p) => [p, live.covered.startOf(p)]),
     );
   }
-  return Object.fromEntries(assigned.map((p) => [p, deps.covered.startOf(p)]));
-}
 
-/** Removes the products of `gone` once their in-flight events are applied. */
-async function dropPartitions(
-  deps: IngestDeps,
-  gone: readonly number[],
-): Promise<void> {
-  const release = deps.gate.pause();
-  try {
-    await pollUntil(() => deps.gate.drained(deps.checkpointer.offsets()), {
-      what: "in-flight events of revoked partitions",
-      timeoutMs: 120_000,
-    });
-    const live = deps.holder.current;
-    if (live === null) return;
-    const drop = new Set(gone.filter((p) => !deps.covered.owns(p)));
-    const ids = [...live.ids()].filter((id) =>
-      drop.has(partitionOf(id, deps.partitions))
-    );
-    for (const id of ids) live.remove(id);
-    deps.log.info("partitions_dropped", {
-      partitions: [...drop],
-      products: ids.length,
-    });
-  } finally {
-    release();
+  /**
+   * The image Worker pool, when configured and safe: with onnxruntime-web (wasm,
+   * WebGPU) sessions in the process, Deno Workers were seen to stop answering, so
+   * images are decoded on the main thread then (the pool's measured gain is with the
+   * native encoder).
+   */
+  #imageWorkers(
+    live: LiveIndex,
+    stack: AsyncDisposableStack,
+  ): ImageWorkers | null {
+    const { workers } = this.#settings.images;
+    if (workers === 0) return null;
+    const device = live.generations.active.encoders.device;
+    if (device !== "native") {
+      this.#log.warn("image_workers_off", {
+        device,
+        why:
+          "image Workers hang next to onnxruntime-web sessions; decoding on the main thread",
+      });
+      return null;
+    }
+    return stack.use(createImageWorkers({ workers }));
   }
-}
-
-/**
- * The image Worker pool, when configured and safe: with onnxruntime-web (wasm, WebGPU)
- * sessions in the process, Deno Workers were seen to stop answering, so images are
- * decoded on the main thread then (measured gain of the pool is with the native encoder).
- */
-function imageWorkers(
-  deps: IngestDeps,
-  stack: AsyncDisposableStack,
-): ImageWorkers | null {
-  const { config, log, generations } = deps;
-  if (config.images.workers === 0) return null;
-  const device = generations.active.encoders.device;
-  if (device !== "native") {
-    log.warn("image_workers_off", {
-      device,
-      why:
-        "image Workers hang next to onnxruntime-web sessions; decoding on the main thread",
-    });
-    return null;
-  }
-  return stack.use(createImageWorkers({ workers: config.images.workers }));
 }

@@ -9,32 +9,25 @@
  * upgrade is cancelled (its shadow was replayed from the old log).
  * @module
  */
-import type { KafkaSource, LogReader, LogState } from "../ingest/mod.ts";
+import type { LogReader, LogState } from "../ingest/mod.ts";
 import type { Logger } from "../log.ts";
-import type { Metrics } from "../metrics.ts";
-import { systemClock } from "../pipeline/mod.ts";
+import type { Counter, Metrics } from "../metrics.ts";
+import { type PartitionOffsets, systemClock } from "../pipeline/mod.ts";
 import type { LogMismatch, RecordedLog } from "./log_identity.ts";
 import { confirmedMismatch, recordOf } from "./log_identity.ts";
 
-/** What a rebuild replaces and resets. */
-export interface RebuildDeps {
-  readonly log: Logger;
-  readonly metrics: Metrics;
-  /** Runs `fn` with no other swap or reindex running. */
-  exclusive(reason: string, fn: () => Promise<void>): Promise<void>;
-  /** Pauses live ingestion and waits until every message handed out is applied. */
-  pauseAndDrain(): Promise<() => void>;
-  /** Installs an empty index of the live model. */
-  installEmptyIndex(): Promise<void>;
-  /** Forgets covered offsets, checkpoint progress, delete versions, handed-out messages. */
-  forgetProgress(): void;
+/** What a rebuild acts on: the live index (a `LiveIndex`). */
+export interface RebuildTarget {
+  /** The log the index belongs to now. */
+  readonly belongs: RecordedLog;
   /** Next offset per partition the index covers. */
-  covered(): Readonly<Record<string, string>>;
+  offsets(): PartitionOffsets;
   /** Partitions the consumer owns now. */
   owned(): readonly number[];
-  source(): KafkaSource | null;
-  /** /readyz turns 503 until caught up again. */
-  unready(): void;
+  /** Pauses live ingestion and waits until every message handed out is applied. */
+  pauseAndDrain(what: string): Promise<() => void>;
+  /** Installs an empty index and forgets all progress; it then belongs to `log`. */
+  resetTo(log: RecordedLog): Promise<void>;
   /** Writes a snapshot of the (empty) index naming the new log. */
   snapshot(): Promise<void>;
 }
@@ -43,17 +36,45 @@ export interface RebuildDeps {
 export interface LogWatchOptions {
   readonly reader: LogReader;
   readonly topic: string;
-  /** The log the index at start belongs to. */
-  readonly initial: RecordedLog;
   /** How often the log is checked, ms. */
   readonly intervalMs: number;
-  readonly rebuild: RebuildDeps;
+  readonly log: Logger;
+  /** Registry of the rebuild counter. */
+  readonly metrics: Metrics;
+  /** The live index kept tied to the log. */
+  readonly live: RebuildTarget;
+  /** Index swaps: a rebuild runs with no other swap (a running upgrade is cancelled). */
+  readonly swaps: {
+    exclusive(reason: string, fn: () => Promise<void>): Promise<void>;
+  };
+  /** The live consumer, rewound to the log start of owned partitions. */
+  readonly consumer: {
+    rewind(offsets: Readonly<Record<number, string>>): void;
+  };
+  /** /readyz turns 503 until the rebuilt index has caught up. */
+  readonly readiness: { reset(): void };
+  /** Why start-up set the newest snapshot aside, counted as a rebuild. */
+  readonly rejectedAtStart?: LogMismatch | null;
+}
+
+/** The log the index belongs to and its rebuilds, as /stats shows them. */
+export interface LogStats extends RecordedLog {
+  /** Rebuilds so far, by reason (a snapshot set aside at start-up counts). */
+  readonly rebuilds: Record<string, number>;
+  /** The last rebuild of this run, or null. */
+  readonly lastRebuild:
+    | {
+      readonly reason: string;
+      readonly detail: string;
+      readonly atMs: number;
+    }
+    | null;
 }
 
 /** See the module doc. */
 export class LogWatch implements AsyncDisposable {
   readonly #o: LogWatchOptions;
-  #belongs: RecordedLog;
+  readonly #rebuilds: Counter;
   #missingSince: number | null = null;
   #wake = Promise.withResolvers<void>();
   #loop: Promise<void> | null = null;
@@ -61,24 +82,24 @@ export class LogWatch implements AsyncDisposable {
   #last: { reason: string; detail: string; atMs: number } | null = null;
   #failedChecks = 0;
 
+  /** Creates the watch; it checks nothing until {@linkcode LogWatch.start}. */
   constructor(options: LogWatchOptions) {
     this.#o = options;
-    this.#belongs = options.initial;
-  }
-
-  /** The log the live index belongs to (what snapshots record). */
-  get belongs(): RecordedLog {
-    return this.#belongs;
+    this.#rebuilds = options.metrics.counter(
+      "log_rebuilds_total",
+      "Index rebuilds from the topic because the log changed, by reason",
+    );
+    const rejected = options.rejectedAtStart;
+    if (rejected) this.#rebuilds.inc({ reason: rejected.reason });
   }
 
   /** For /stats: the log, rebuilds by reason, the last one. */
-  stats(): Record<string, unknown> {
-    const rebuilds = Object.fromEntries(
-      this.#o.rebuild.metrics.series("log_rebuilds_total").map((
-        [labels, v],
-      ) => [labels.reason ?? "", v]),
-    );
-    return { ...this.#belongs, rebuilds, lastRebuild: this.#last };
+  stats(): LogStats {
+    return {
+      ...this.#o.live.belongs,
+      rebuilds: this.#rebuilds.byLabel("reason"),
+      lastRebuild: this.#last,
+    };
   }
 
   /** Starts the periodic check. */
@@ -93,9 +114,10 @@ export class LogWatch implements AsyncDisposable {
 
   /** One check now; rebuilds on a mismatch. Returns the mismatch, if any. */
   async check(): Promise<LogMismatch | null> {
+    const { live, topic } = this.#o;
     const { mismatch, state } = await confirmedMismatch(
-      this.#belongs,
-      () => this.#o.rebuild.covered(),
+      live.belongs,
+      () => live.offsets()[topic] ?? {},
       () => this.#o.reader.read(this.#o.topic),
     );
     if (!state.exists) {
@@ -110,7 +132,7 @@ export class LogWatch implements AsyncDisposable {
   #topicMissing(): void {
     if (this.#missingSince !== null) return;
     this.#missingSince = Date.now();
-    this.#o.rebuild.log.warn("topic_missing", {
+    this.#o.log.warn("topic_missing", {
       topic: this.#o.topic,
       why:
         "the topic does not exist (deleted?): the index is kept and served until the topic is back",
@@ -118,40 +140,37 @@ export class LogWatch implements AsyncDisposable {
   }
 
   async #rebuild(mismatch: LogMismatch, state: LogState): Promise<void> {
-    const r = this.#o.rebuild;
-    r.log.warn("log_changed", {
+    const { log, live } = this.#o;
+    log.warn("log_changed", {
       reason: mismatch.reason,
       why: `${mismatch.detail}: rebuilding the index from the topic`,
-      from: this.#belongs,
+      from: live.belongs,
       to: recordOf(state),
     });
-    r.metrics.counter(
-      "log_rebuilds_total",
-      "Index rebuilds from the topic because the log changed, by reason",
-    ).inc({ reason: mismatch.reason });
+    this.#rebuilds.inc({ reason: mismatch.reason });
     this.#last = { ...mismatch, atMs: Date.now() };
-    await r.exclusive(mismatch.detail, async () => {
-      const release = await r.pauseAndDrain();
+    await this.#o.swaps.exclusive(mismatch.detail, async () => {
+      const release = await live.pauseAndDrain(
+        "in-flight events before a rebuild",
+      );
       try {
-        await r.installEmptyIndex();
-        r.forgetProgress();
-        this.#belongs = recordOf(state);
+        await live.resetTo(recordOf(state));
         const starts = new Map(
           state.partitions.map((p) => [p.partition, p.low]),
         );
         const offsets: Record<number, string> = {};
-        for (const p of r.owned()) offsets[p] = starts.get(p) ?? "0";
-        r.source()?.rewind(offsets);
-        r.unready();
+        for (const p of live.owned()) offsets[p] = starts.get(p) ?? "0";
+        this.#o.consumer.rewind(offsets);
+        this.#o.readiness.reset();
       } finally {
         release();
       }
     });
     try {
-      await r.snapshot();
+      await live.snapshot();
     } catch (err) {
       // The next checkpoint writes one; until then a restart rejects the old snapshot again.
-      r.log.error("rebuild_snapshot_failed", { error: err });
+      log.error("rebuild_snapshot_failed", { error: err });
     }
   }
 
@@ -163,7 +182,7 @@ export class LogWatch implements AsyncDisposable {
       try {
         await this.check();
         if (this.#failedChecks > 0) {
-          this.#o.rebuild.log.info("log_check_recovered", {
+          this.#o.log.info("log_check_recovered", {
             failedChecks: this.#failedChecks,
           });
         }
@@ -172,7 +191,7 @@ export class LogWatch implements AsyncDisposable {
         if (signal.aborted) return;
         // One warning per streak (a broker outage would repeat it every interval).
         const level = this.#failedChecks++ === 0 ? "warn" : "debug";
-        this.#o.rebuild.log[level]("log_check_failed", {
+        this.#o.log[level]("log_check_failed", {
           error: err,
           why: "the index is kept; the check is tried again",
         });
@@ -183,6 +202,7 @@ export class LogWatch implements AsyncDisposable {
     }
   }
 
+  /** Stops checking and waits for a check or rebuild in progress. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.#stop.abort();
     this.#wake.resolve();

@@ -1,27 +1,26 @@
 /**
  * The live index: the parts that keep one serving index fresh while the service runs.
- * Ingest wiring (events to upserts), snapshots and the log they were taken from,
- * model generations and live swaps, reindex, lag and readiness, thumbnails. The
- * composition root (`app/`) creates them in order; nothing here starts a program.
+ * {@linkcode LiveIndex} (the index, its model, coverage and durable progress),
+ * {@linkcode LiveIngest} (events to upserts, created first and started last),
+ * {@linkcode Swaps} (compaction, model upgrades), {@linkcode LogWatch} (the log the
+ * index belongs to), readiness and lag, thumbnails. The composition root (`app/`)
+ * creates them in order; nothing here starts a program.
  * @module
  */
-export {
-  type ActiveModel,
-  resolveModelDir,
-  saveActiveModel,
-} from "./active_model.ts";
+export { resolveModelDir, saveActiveModel } from "./active_model.ts";
+export { EventInput } from "./event_input.ts";
 export { type Generation, Generations } from "./generations.ts";
-export { IngestGate, pollUntil } from "./ingest_gate.ts";
-export { startIngest } from "./ingest.ts";
+export { type IngestSettings, LiveIngest } from "./ingest.ts";
 export { appliedLag, caughtUp, Readiness } from "./lag.ts";
-export { type RecordedLog, recordedLog, recordOf } from "./log_identity.ts";
-export { LogWatch } from "./log_watch.ts";
-export { indexParams, openIndex } from "./open_index.ts";
-export { CoveredOffsets, partitionOf } from "./partitions.ts";
-export type { ReindexResult } from "./reindex.ts";
-export { SnapshotWriter } from "./snapshot_writer.ts";
+export { LiveIndex, SWAP_GRACE_MS } from "./live_index.ts";
+export { type RecordedLog, recordOf } from "./log_identity.ts";
+export { type LogStats, LogWatch } from "./log_watch.ts";
+export { type OpenedIndex, openIndex } from "./open_index.ts";
+export { partitionOf } from "./partitions.ts";
+export type { ReindexSettings } from "./reindex.ts";
+export { SnapshotFollower } from "./snapshot_follower.ts";
 export { startStatsLog } from "./stats_log.ts";
-export { type AutoCompactOptions, type ReindexState, Swaps } from "./swaps.ts";
+export { type ReindexState, Swaps } from "./swaps.ts";
 export {
   serviceThumbnails,
   thumbnailDir,

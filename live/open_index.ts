@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { Config } from "../config.ts";
+import type { IndexConfig } from "../config.ts";
 import { type ModelBundle } from "../encode/mod.ts";
 import {
   createUsearchIndex,
@@ -39,22 +39,12 @@ export interface OpenedIndex {
   readonly rejected: LogMismatch | null;
 }
 
-/** Index parameters from the config. */
-export function indexParams(config: Config) {
-  return {
-    connectivity: config.index.connectivity,
-    expansionAdd: config.index.expansionAdd,
-    expansionSearch: config.index.expansionSearch,
-    quantization: config.index.quantization,
-  };
-}
-
 /**
  * The newest valid snapshot of this model when it belongs to `current` (the log the
  * service will read), else an empty index.
  */
 export async function openIndex(
-  config: Config,
+  params: IndexConfig,
   bundle: ModelBundle,
   dir: string,
   options: {
@@ -66,7 +56,6 @@ export async function openIndex(
   },
 ): Promise<OpenedIndex> {
   const { log, current } = options;
-  const params = indexParams(config);
   const loaded = await loadLatestSnapshot(dir, {
     modelVersion: bundle.manifest.version,
     index: params,

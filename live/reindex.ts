@@ -6,52 +6,87 @@
  * live pipeline then resumes where it was, writing with the new model.
  * @module
  */
-import { serviceThumbnails } from "./thumbnails.ts";
-import type { Config } from "../config.ts";
+import type { IndexConfig, KafkaConfig } from "../config.ts";
 import {
   createEncoders,
-  DEFAULT_THUMBNAIL,
+  type EncoderDevice,
   loadBundle,
-  loadImage,
 } from "../encode/mod.ts";
 import { createUsearchIndex, type VectorIndex } from "../index/mod.ts";
-import { createKafkaSource, parseEvent } from "../ingest/mod.ts";
+import { createKafkaSource } from "../ingest/mod.ts";
 import type { Logger } from "../log.ts";
 import { Metrics } from "../metrics.ts";
-import type { PartitionOffsets, PipelineSummary } from "../pipeline/mod.ts";
-import { runPipeline, systemClock } from "../pipeline/mod.ts";
+import {
+  type PartitionOffsets,
+  PipelineMetrics,
+  type PipelineOptions,
+  type PipelineSummary,
+  runPipeline,
+  systemClock,
+} from "../pipeline/mod.ts";
+import type { EventInput } from "./event_input.ts";
 import type { Generation, Generations } from "./generations.ts";
 import { type IngestGate, pollUntil } from "./ingest_gate.ts";
 import { BoundedReplay, type Offsets } from "./replay.ts";
 
-/** What a reindex needs from the running service. */
-export interface ReindexDeps {
-  readonly config: Config;
+/** How a reindex builds its shadow: the replay consumer, the model, the index. */
+export interface ReindexSettings {
+  /** Bootstrap brokers. */
   readonly brokers: readonly string[];
-  readonly log: Logger;
+  /** The live consumer's settings; the replay joins a private group beside it. */
+  readonly kafka: Pick<
+    KafkaConfig,
+    "topic" | "groupId" | "clientId" | "maxBufferedMessages"
+  >;
+  /** Execution device of the new model's encoders. */
+  readonly device: EncoderDevice;
+  /** Parameters of the shadow index. */
+  readonly index: IndexConfig;
+  /** Batching and image concurrency, as the live pipeline's. */
+  readonly pipeline: PipelineOptions;
+}
+
+/** What a reindex reads and changes of the live index (a `LiveIndex`). */
+export interface ReindexTarget {
   readonly generations: Generations;
   readonly gate: IngestGate;
+  /** Products in the live index now. */
+  readonly size: number;
   /** Next offset per partition of owned partitions that the live index covers. */
-  liveOffsets(): PartitionOffsets;
+  offsets(): PartitionOffsets;
   /** Whether every message handed to the live pipeline is in the index. */
-  liveDrained(): boolean;
+  drained(): boolean;
   /** Whether this process owns `partition` (others are skipped by the replay). */
   owns(partition: number): boolean;
   /** Writes a durable snapshot of the live index now. */
-  snapshotNow(): Promise<void>;
+  snapshot(): Promise<void>;
+}
+
+/** What a reindex needs from the running service. */
+export interface ReindexDeps {
+  readonly settings: ReindexSettings;
+  /** The live index the new one replaces. */
+  readonly live: ReindexTarget;
+  /** Reads events as live ingestion does (parse limits, images, thumbnails). */
+  readonly input: EventInput;
   /** Records the model the service must load on its next start. */
   persistModel(modelDir: string, version: string): Promise<void>;
-  /** Products in the live index now. */
-  liveSize(): number;
+  readonly log: Logger;
 }
 
 /** Outcome of {@linkcode reindex}. */
 export interface ReindexResult {
+  /** Version of the model now live. */
   readonly modelVersion: string;
+  /** Version of the model it replaced. */
   readonly previousVersion: string;
+  /** Products in the new index. */
   readonly size: number;
+  /** Totals of the replay that built it. */
   readonly replayed: PipelineSummary;
+  /** How long live ingestion was paused for the final catch-up and swap, ms. */
   readonly pausedMs: number;
+  /** The whole upgrade, ms. */
   readonly durationMs: number;
 }
 
@@ -68,17 +103,14 @@ export async function reindex(
   const log = deps.log.child({ stage: "reindex" });
   const bundle = await loadBundle(modelDir);
   const encoders = await createEncoders(bundle, {
-    device: deps.config.encoder.device,
+    device: deps.settings.device,
     log,
   });
   const generation: Generation = { bundle, encoders };
   const index = createUsearchIndex({
     dims: bundle.manifest.dims,
     modelVersion: bundle.manifest.version,
-    connectivity: deps.config.index.connectivity,
-    expansionAdd: deps.config.index.expansionAdd,
-    expansionSearch: deps.config.index.expansionSearch,
-    quantization: deps.config.index.quantization,
+    ...deps.settings.index,
   });
   log.info("reindex_started", {
     modelDir,
@@ -88,7 +120,7 @@ export async function reindex(
   try {
     const built = await buildShadow(deps, generation, index, options);
     release = built.release;
-    const liveSize = deps.liveSize();
+    const liveSize = deps.live.size;
     if (!options.force && liveSize >= 100 && index.size < liveSize / 2) {
       // The shadow holds what the replay of this process's partitions produced; a much
       // smaller one means the replay missed data, and swapping it in would lose products.
@@ -99,11 +131,11 @@ export async function reindex(
     // Cancelled while live ingestion was paused (e.g. the log changed under the
     // shadow): nothing is installed.
     options.signal?.throwIfAborted();
-    const previousVersion = deps.generations.modelVersion;
-    deps.generations.install(generation, index);
+    const previousVersion = deps.live.generations.modelVersion;
+    deps.live.generations.install(generation, index);
     release();
     await deps.persistModel(modelDir, bundle.manifest.version);
-    await deps.snapshotNow();
+    await deps.live.snapshot();
     const result = {
       modelVersion: bundle.manifest.version,
       previousVersion,
@@ -116,7 +148,7 @@ export async function reindex(
     return result;
   } catch (err) {
     release();
-    if (deps.generations.active !== generation) {
+    if (deps.live.generations.active !== generation) {
       index[Symbol.dispose]();
       await encoders[Symbol.asyncDispose]();
     }
@@ -133,22 +165,22 @@ async function buildShadow(
 ): Promise<
   { summary: PipelineSummary; pausedMs: number; release: () => void }
 > {
-  const { config } = deps;
-  const topic = config.kafka.topic;
+  const { kafka } = deps.settings;
+  const topic = kafka.topic;
   const timeoutMs = options.timeoutMs ?? 600_000;
   await using source = await createKafkaSource({
-    brokers: deps.brokers,
+    brokers: deps.settings.brokers,
     topic,
-    groupId: `${config.kafka.groupId}.reindex.${Date.now().toString(36)}`,
-    clientId: `${config.kafka.clientId}-reindex`,
+    groupId: `${kafka.groupId}.reindex.${Date.now().toString(36)}`,
+    clientId: `${kafka.clientId}-reindex`,
     log: deps.log.child({ stage: "reindex", component: "source" }),
-    maxBufferedMessages: config.kafka.maxBufferedMessages,
+    maxBufferedMessages: kafka.maxBufferedMessages,
     fromBeginning: true,
   });
-  const live = (): Offsets => deps.liveOffsets()[topic] ?? {};
+  const live = (): Offsets => deps.live.offsets()[topic] ?? {};
   const replay = new BoundedReplay(source, {
     liveTarget: live,
-    accept: (partition) => deps.owns(partition),
+    accept: (partition) => deps.live.owns(partition),
   });
   const done = runShadowPipeline(deps, generation, index, replay);
   const ended = new AbortController();
@@ -167,9 +199,9 @@ async function buildShadow(
     signal: AbortSignal.any(signals),
   });
   const pausedAt = Date.now();
-  const release = deps.gate.pause();
+  const release = deps.live.gate.pause();
   try {
-    await pollUntil(() => deps.liveDrained(), {
+    await pollUntil(() => deps.live.drained(), {
       what: "in-flight live batches to be applied",
       timeoutMs,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -189,38 +221,20 @@ function runShadowPipeline(
   index: VectorIndex,
   replay: BoundedReplay,
 ): Promise<PipelineSummary> {
-  const { config } = deps;
   const spec = generation.bundle.manifest.image;
   const log = deps.log.child({ stage: "reindex", component: "pipeline" });
-  const thumbs = serviceThumbnails(config);
   return runPipeline({
     source: replay.messages(),
-    parse: (m) => parseEvent(m),
-    loadImage: async (ref) =>
-      await thumbs.keep(await loadImage(ref, spec, imageOptions(config)), log),
+    parse: (m) => deps.input.parse(m),
+    loadImage: (ref) => deps.input.loadImage(ref, spec),
     encode: (batch) => generation.encoders.product.encode([...batch], {}),
     index: () => index,
     // The live pipeline already dead-lettered these; the replay only skips them.
     deadLetter: () => Promise.resolve(),
     checkpoint: () => Promise.resolve(),
     log,
-    metrics: new Metrics(),
+    // The replay's own counts: the service's figures count live ingestion only.
+    metrics: new PipelineMetrics(new Metrics()),
     clock: systemClock,
-  }, {
-    maxBatchSize: config.encoder.maxBatchSize,
-    maxWaitMs: config.encoder.maxWaitMs,
-    imageConcurrency: config.images.concurrency,
-  });
-}
-
-/** Image loading limits from the config. */
-export function imageOptions(config: Config) {
-  return {
-    maxBytes: config.images.maxBytes,
-    timeoutMs: config.images.timeoutMs,
-    maxPixels: config.images.maxPixels,
-    allowPrivateNetwork: config.images.allowPrivateNetwork,
-    baseDir: config.images.baseDir,
-    thumbnail: DEFAULT_THUMBNAIL,
-  };
+  }, deps.settings.pipeline);
 }

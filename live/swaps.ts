@@ -6,8 +6,9 @@
  */
 import { compact, type IndexHolder } from "../index/mod.ts";
 import type { Logger } from "../log.ts";
-import type { Metrics } from "../metrics.ts";
-import { HttpError } from "../api/mod.ts";
+import type { Counter, Metrics } from "../metrics.ts";
+import { ConflictError } from "../errors.ts";
+import { SerialQueue } from "../serial.ts";
 import { reindex, type ReindexDeps, type ReindexResult } from "./reindex.ts";
 
 /** When to compact by itself. */
@@ -39,18 +40,20 @@ export type ReindexState =
 export class Swaps {
   readonly #holder: IndexHolder;
   readonly #log: Logger;
-  readonly #metrics: Metrics;
+  readonly #swaps: Counter;
   readonly #reindexDeps: ReindexDeps;
   readonly #notReady: () => string | null;
-  #chain: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   #reindex: ReindexState = { state: "idle" };
   #reindexRun: Promise<void> | null = null;
   readonly #abort = new AbortController();
   #reindexAbort = new AbortController();
 
+  /** Swaps of `holder`'s index; model upgrades run with `reindex`. */
   constructor(deps: {
     holder: IndexHolder;
     log: Logger;
+    /** Registry the swap counter is added to. */
     metrics: Metrics;
     reindex: ReindexDeps;
     /** Why a model upgrade cannot start now, or null when it can. */
@@ -59,48 +62,57 @@ export class Swaps {
     this.#notReady = deps.notReady;
     this.#holder = deps.holder;
     this.#log = deps.log;
-    this.#metrics = deps.metrics;
+    this.#swaps = deps.metrics.counter(
+      "index_swaps_total",
+      "Index swaps, by reason",
+    );
     this.#reindexDeps = deps.reindex;
   }
 
+  /** The last or current model upgrade. */
   get reindexState(): ReindexState {
     return this.#reindex;
   }
 
+  /** Index swaps so far, by reason (`compact_admin`, `compact_auto`, `model_upgrade`). */
+  counts(): Record<string, number> {
+    return this.#swaps.byLabel("reason");
+  }
+
   /** Runs `fn` after every earlier swap has finished. */
   #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#chain.then(fn);
-    this.#chain = run.catch(() => {});
-    return run;
+    return this.#queue.run(fn);
   }
 
   /** Compacts the live index now. */
   compact(reason: string): Promise<{ size: number }> {
     return this.#serial(async () => {
       const next = await compact(this.#holder, { log: this.#log });
-      this.#metrics.counter("index_swaps_total", "Index swaps, by reason")
-        .inc({ reason: `compact_${reason}` });
+      this.#swaps.inc({ reason: `compact_${reason}` });
       return { size: next.size };
     });
   }
 
   /**
    * Starts a model upgrade in the background; its progress shows in `reindexState`.
-   * @throws {HttpError} 409 when one is already running, or before the consumer has caught up
+   * @throws {ConflictError} `reindex_running` when one is already running, `not_ready`
+   * before the consumer has caught up (the HTTP layer answers both 409)
    */
   startReindex(
     modelDir: string,
     options: { force?: boolean } = {},
   ): ReindexState {
     if (this.#reindex.state === "running") {
-      throw new HttpError(
-        409,
+      throw new ConflictError(
         "reindex_running",
         "A reindex is already running",
+        { stage: "index" },
       );
     }
     const notReady = this.#notReady();
-    if (notReady !== null) throw new HttpError(409, "not_ready", notReady);
+    if (notReady !== null) {
+      throw new ConflictError("not_ready", notReady, { stage: "index" });
+    }
     this.#reindex = { state: "running", modelDir, startedAtMs: Date.now() };
     this.#reindexAbort = new AbortController();
     const signal = AbortSignal.any([
@@ -115,8 +127,7 @@ export class Swaps {
     )
       .then((result) => {
         this.#reindex = { state: "done", result };
-        this.#metrics.counter("index_swaps_total", "Index swaps, by reason")
-          .inc({ reason: "model_upgrade" });
+        this.#swaps.inc({ reason: "model_upgrade" });
       }, (err: unknown) => {
         this.#reindex = { state: "failed", modelDir, error: String(err) };
         this.#log.error("reindex_failed", { modelDir, error: err });
@@ -144,7 +155,7 @@ export class Swaps {
   /** Settles when the running reindex (if any) has finished. */
   async settled(): Promise<void> {
     await this.#reindexRun;
-    await this.#chain;
+    await this.#queue.idle();
   }
 
   /** Checks the stale ratio every `checkMs` and compacts past the threshold. */

@@ -11,16 +11,15 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import type { ImageResult } from "../types.ts";
 
 /** File names the store writes: 32 hex digits of the bytes' sha256, `.jpg`. */
 const NAME = /^[0-9a-f]{32}\.jpg$/;
 
-/** The store of the ingest service: inside `<DATA_DIR>/snapshots`, where replicas look. */
-export function serviceThumbnails(config: Config): ThumbnailStore {
-  return new ThumbnailStore(thumbnailDir(join(config.dataDir, "snapshots")));
+/** The store of the ingest service: inside `<dataDir>/snapshots`, where replicas look. */
+export function serviceThumbnails(dataDir: string): ThumbnailStore {
+  return new ThumbnailStore(thumbnailDir(join(dataDir, "snapshots")));
 }
 
 /** The thumbnail folder beside (inside) a snapshots folder. */

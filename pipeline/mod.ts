@@ -18,3 +18,5 @@ export { stoppable } from "./streams.ts";
 export { systemClock } from "./clock.ts";
 export { Checkpointer, type PartitionOffsets } from "./checkpointer.ts";
 export { TombstoneCache } from "./tombstones.ts";
+export { PipelineMetrics } from "./metrics.ts";
+export type { CheckpointFailure } from "./checkpointer.ts";

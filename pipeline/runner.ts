@@ -5,7 +5,6 @@
  * @module
  */
 import type { Logger } from "../log.ts";
-import type { Metrics } from "../metrics.ts";
 import type {
   ImageRef,
   ImageResult,
@@ -18,6 +17,7 @@ import type {
   SourceMessage,
 } from "../types.ts";
 import type { Clock } from "./clock.ts";
+import type { PipelineMetrics } from "./metrics.ts";
 import { batches, mapOrdered, readAhead } from "./streams.ts";
 import { TombstoneCache } from "./tombstones.ts";
 
@@ -28,7 +28,7 @@ export interface PipelineIndex {
   remove(id: string): boolean;
 }
 
-/** What the pipeline is composed of; `main.ts` wires the real stages in. */
+/** What the pipeline is composed of; the composition root (`app/start.ts`) wires the real stages in. */
 export interface PipelineDeps {
   readonly source: AsyncIterable<SourceMessage>;
   parse(message: SourceMessage): ParseResult;
@@ -46,7 +46,8 @@ export interface PipelineDeps {
   /** Called after every batch is in the index, with the last offset per partition. */
   checkpoint(positions: MessagePosition[], applied: number): Promise<void>;
   readonly log: Logger;
-  readonly metrics: Metrics;
+  /** The pipeline's series (create one per registry and share it with /stats). */
+  readonly metrics: PipelineMetrics;
   readonly clock: Clock;
 }
 
@@ -98,7 +99,7 @@ export async function runPipeline(
     deadLettered: 0,
     batches: 0,
   };
-  const m = pipelineMetrics(deps.metrics);
+  const m = deps.metrics;
   const tombstones = options.tombstones ??
     new TombstoneCache(options.tombstoneCapacity ?? 100_000);
   const prepare = async (message: SourceMessage): Promise<Prepared> => {
@@ -132,47 +133,6 @@ export async function runPipeline(
     m.batchMs.observe(deps.clock.now() - started);
   }
   return summary;
-}
-
-type PipelineMetrics = ReturnType<typeof pipelineMetrics>;
-
-function pipelineMetrics(metrics: Metrics) {
-  return {
-    consumed: metrics.counter(
-      "ingest_consumed_total",
-      "Messages read from the source",
-    ),
-    events: metrics.counter("ingest_events_total", "Events applied, by result"),
-    dlq: metrics.counter(
-      "ingest_dlq_total",
-      "Messages sent to the dead-letter topic, by reason",
-    ),
-    imageSkipped: metrics.counter(
-      "ingest_image_skipped_total",
-      "Products indexed from the title alone because the image was unusable, by reason",
-    ),
-    freshness: metrics.histogram(
-      "ingest_freshness_ms",
-      "Time from the event's log timestamp to the product being searchable",
-    ),
-    lastEventTime: metrics.gauge(
-      "ingest_last_event_timestamp_ms",
-      "Log time of the newest applied event",
-    ),
-    batchSize: metrics.histogram(
-      "ingest_batch_size",
-      "Messages per applied batch",
-      [1, 2, 4, 8, 16, 32, 64, 128, 256],
-    ),
-    batchMs: metrics.histogram(
-      "ingest_batch_ms",
-      "Time to encode and apply one batch",
-    ),
-    encodeMs: metrics.histogram(
-      "encode_batch_ms",
-      "Time to encode one batch of products",
-    ),
-  };
 }
 
 interface BatchState {

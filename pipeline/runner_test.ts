@@ -9,6 +9,7 @@ import type {
   SourceMessage,
 } from "../types.ts";
 import { ManualClock } from "./clock.ts";
+import { PipelineMetrics } from "./metrics.ts";
 import { type PipelineDeps, runPipeline } from "./runner.ts";
 import { Channel, settle } from "./_channel_test_util.ts";
 import { TombstoneCache } from "./tombstones.ts";
@@ -99,7 +100,7 @@ function harness(
       return Promise.resolve();
     },
     log: createMemoryLogger(),
-    metrics,
+    metrics: new PipelineMetrics(metrics),
     clock: new ManualClock(5000),
     ...overrides,
   };
@@ -321,4 +322,24 @@ Deno.test("runPipeline() honours delete versions restored from a snapshot", asyn
   });
   assert.equal(h.index.has("p"), false);
   assert.equal(summary.stale, 1);
+});
+
+Deno.test("runPipeline() counts into the PipelineMetrics handle that /stats reads", async () => {
+  const h = harness([
+    message(0, 0, { op: "upsert", id: "a", title: "A" }),
+    message(0, 1, "{bad"),
+    message(0, 2, {
+      op: "upsert",
+      id: "b",
+      title: "B",
+      image: { url: "http://x/broken" },
+    }),
+  ]);
+  await runPipeline(h.deps, options);
+  const totals = h.deps.metrics.totals();
+  assert.equal(totals.consumed, 3);
+  assert.deepEqual(totals.events, { upserted: 2 });
+  assert.deepEqual(totals.dlq, { invalid_json: 1 });
+  assert.deepEqual(totals.imageSkipped, { fetch_failed: 1 });
+  assert.equal(typeof totals.lastEventTimeMs, "number");
 });

@@ -1,6 +1,7 @@
 /**
- * Test harness: the real service (main.ts's composition) on the broker `deno task test`
- * starts, with a unique topic, group and data dir per test, plus raw Kafka helpers.
+ * Test harness: the real service (`startService`, the composition root main.ts runs)
+ * on the broker `deno task test` starts, with a unique topic, group and data dir per
+ * test, plus raw Kafka helpers.
  * @module
  */
 import { Buffer } from "node:buffer";

@@ -19,14 +19,4 @@ export const ALLOWED: readonly Allowed[] = [
     why:
       "evaluating 'MAKE as served' runs the real /search route; eval is offline tooling",
   },
-  {
-    key: "exports app/mod.ts",
-    why:
-      "the composition root is being rewritten (issue 14, its own branch); its entry point is trimmed there",
-  },
-  {
-    key: "exports live/mod.ts",
-    why:
-      "ActiveModel: the live index folder changes with the composition root (issue 14, its own branch)",
-  },
 ];
