@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { SourceError } from "../errors.ts";
 import { testBrokers, uniqueTopic } from "../tests/_kafka.ts";
 import { ensureTopic } from "./mod.ts";
 import { type DescribeAdmin, describeWhenKnown } from "./ensure_topic.ts";
@@ -40,6 +41,27 @@ Deno.test("ensureTopic() creates a delete-policy topic for the DLQ", async () =>
   assert.equal(info.partitions, 1);
 });
 
+Deno.test("ensureTopic() of many new topics at once returns each one described and led", async () => {
+  // Concurrent creates on one broker widen the moment a new topic is committed but not
+  // yet in the broker's metadata cache, when kafkajs' waitForLeaders used to fail them.
+  const brokers = testBrokers();
+  const topics = Array.from({ length: 8 }, () => uniqueTopic("ensure-many"));
+  const infos = await Promise.all(
+    topics.map((topic) =>
+      ensureTopic(brokers, { topic, partitions: 3, compacted: false })
+    ),
+  );
+  assert.deepEqual(
+    infos,
+    topics.map((topic) => ({
+      topic,
+      created: true,
+      partitions: 3,
+      cleanupPolicy: "delete",
+    })),
+  );
+});
+
 Deno.test("ensureTopic() rejects a partition count below 1", async () => {
   await assert.rejects(
     ensureTopic(["127.0.0.1:1"], {
@@ -51,7 +73,7 @@ Deno.test("ensureTopic() rejects a partition count below 1", async () => {
   );
 });
 
-Deno.test("describeWhenKnown() waits out a broker that does not know a new topic yet", async () => {
+Deno.test("describeWhenKnown() waits out a broker that does not know a new topic or its leaders yet", async () => {
   const unknown = () =>
     new KafkaJSProtocolError(
       {
@@ -65,7 +87,7 @@ Deno.test("describeWhenKnown() waits out a broker that does not know a new topic
     fetchTopicMetadata: () => {
       calls++;
       return calls <= 2 ? Promise.reject(unknown()) : Promise.resolve(
-        { topics: [{ name: "t", partitions: [{}] }] } as never,
+        { topics: [{ name: "t", partitions: [{ leader: 1 }] }] } as never,
       );
     },
     describeConfigs: () =>
@@ -93,6 +115,34 @@ Deno.test("describeWhenKnown() waits out a broker that does not know a new topic
   await assert.rejects(
     describeWhenKnown(never, "t", true, { attempts: 3, pauseMs: 1 }),
     /does not host/,
+  );
+  let leaderless = 0;
+  const electing: DescribeAdmin = {
+    ...admin,
+    fetchTopicMetadata: () => {
+      leaderless++;
+      const leader = leaderless <= 2 ? -1 : 1;
+      return Promise.resolve({
+        topics: [{ name: "t", partitions: [{ leader: 1 }, { leader }] }],
+      } as never);
+    },
+  };
+  const led = await describeWhenKnown(electing, "t", true, { pauseMs: 1 });
+  assert.equal(leaderless, 3);
+  assert.equal(led.partitions, 2);
+  const neverLed: DescribeAdmin = {
+    ...admin,
+    fetchTopicMetadata: () =>
+      Promise.resolve({
+        topics: [{ name: "t", partitions: [{ leader: -1 }] }],
+      } as never),
+  };
+  await assert.rejects(
+    describeWhenKnown(neverLed, "t", true, { attempts: 3, pauseMs: 1 }),
+    (err: unknown) =>
+      err instanceof SourceError && err.retryable &&
+      err.message ===
+        'Topic "t" still has partitions without a leader after 3 attempts',
   );
   const other: DescribeAdmin = {
     ...admin,
