@@ -49,7 +49,7 @@ export async function ensureTopic(
   brokers: readonly string[],
   options: EnsureTopicOptions,
 ): Promise<TopicInfo> {
-  const { topic, partitions } = options;
+  const { topic, partitions, compacted } = options;
   if (!Number.isInteger(partitions) || partitions < 1) {
     throw new RangeError(
       `Cannot create topic "${topic}": partitions must be an integer >= 1, got ${partitions}`,
@@ -65,7 +65,22 @@ export async function ensureTopic(
       await admin.connect();
       // Creating an existing topic works but makes kafkajs log an error line: look first.
       const exists = (await admin.listTopics()).includes(topic);
-      const created = !exists && await createTopic(admin, options);
+      const created = !exists && await admin.createTopics({
+        // kafkajs' own wait retries only LEADER_NOT_AVAILABLE, but a KRaft broker answers
+        // UNKNOWN_TOPIC_OR_PARTITION until it has applied the new topic to its metadata
+        // cache, and kafkajs then fails a create that succeeded. describeWhenKnown waits
+        // for both instead.
+        waitForLeaders: false,
+        topics: [{
+          topic,
+          numPartitions: partitions,
+          replicationFactor: options.replicationFactor ?? -1,
+          configEntries: [{
+            name: "cleanup.policy",
+            value: compacted ? "compact" : "delete",
+          }],
+        }],
+      });
       return await describeWhenKnown(admin, topic, created);
     });
     options.log?.info(info.created ? "topic_created" : "topic_exists", {
@@ -88,35 +103,6 @@ export async function ensureTopic(
 
 type Admin = ReturnType<ReturnType<typeof createKafkaClient>["admin"]>;
 
-/**
- * Creates the topic and waits for its leaders; false when it already existed. The
- * metadata kafkajs polls for the leaders may not know a topic created a moment ago
- * (UNKNOWN_TOPIC_OR_PARTITION, which kafkajs does not retry): the create request has
- * succeeded then, and {@linkcode describeWhenKnown} waits for the topic to show.
- */
-export async function createTopic(
-  admin: Pick<Admin, "createTopics">,
-  options: EnsureTopicOptions,
-): Promise<boolean> {
-  try {
-    return await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{
-        topic: options.topic,
-        numPartitions: options.partitions,
-        replicationFactor: options.replicationFactor ?? -1,
-        configEntries: [{
-          name: "cleanup.policy",
-          value: options.compacted ? "compact" : "delete",
-        }],
-      }],
-    });
-  } catch (err: unknown) {
-    if (topicUnknownYet(err)) return true;
-    throw err;
-  }
-}
-
 /** The admin calls {@linkcode describeWhenKnown} makes. */
 export type DescribeAdmin = Pick<
   Admin,
@@ -124,9 +110,11 @@ export type DescribeAdmin = Pick<
 >;
 
 /**
- * Describes `topic`, waiting out the moment after it is created when a broker does not
- * know it yet (a retriable "does not host this topic-partition"), at most `attempts`
- * times with a growing pause; other errors are thrown at once.
+ * Describes `topic` once every partition has a leader, waiting out the moment after it
+ * is created when a broker does not know it yet ("does not host this topic-partition")
+ * or has not elected its leaders: at most `attempts` tries with a growing pause. Other
+ * errors are thrown at once.
+ * @throws {SourceError} when a partition still has no leader after the last attempt
  */
 export async function describeWhenKnown(
   admin: DescribeAdmin,
@@ -136,21 +124,35 @@ export async function describeWhenKnown(
 ): Promise<TopicInfo> {
   const attempts = options.attempts ?? 20;
   for (let attempt = 1;; attempt++) {
+    let info: TopicInfo | undefined;
     try {
-      return await describe(admin, topic, created);
+      info = await describe(admin, topic, created);
     } catch (err: unknown) {
-      if (!topicUnknownYet(err) || attempt >= attempts) throw err;
-      await delay((options.pauseMs ?? 100) * attempt);
+      if (!notReadyYet(err) || attempt >= attempts) throw err;
     }
+    if (info) return info;
+    if (attempt >= attempts) {
+      throw new SourceError(
+        `Topic "${topic}" still has partitions without a leader after ${attempts} attempts`,
+        { retryable: true },
+      );
+    }
+    await delay((options.pauseMs ?? 100) * attempt);
   }
 }
 
+/** The topic's description, or undefined while it has no partitions or a leaderless one. */
 async function describe(
   admin: DescribeAdmin,
   topic: string,
   created: boolean,
-): Promise<TopicInfo> {
+): Promise<TopicInfo | undefined> {
   const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+  const partitions = meta.topics.find((t) => t.name === topic)?.partitions ??
+    [];
+  if (partitions.length === 0 || partitions.some((p) => p.leader < 0)) {
+    return undefined;
+  }
   const configs = await admin.describeConfigs({
     includeSynonyms: false,
     resources: [{ type: 2, /* TOPIC */ name: topic }],
@@ -161,18 +163,22 @@ async function describe(
   return {
     topic,
     created,
-    partitions: meta.topics[0]?.partitions.length ?? 0,
+    partitions: partitions.length,
     cleanupPolicy: policy?.configValue ?? "unknown",
   };
 }
 
-/** UNKNOWN_TOPIC_OR_PARTITION, also when kafkajs wrapped it after its own retries. */
-function topicUnknownYet(err: unknown): boolean {
+/** Errors a broker answers while a new topic settles, also when kafkajs wrapped them. */
+const NOT_READY_YET = new Set([
+  "UNKNOWN_TOPIC_OR_PARTITION",
+  "LEADER_NOT_AVAILABLE",
+]);
+
+function notReadyYet(err: unknown): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; depth++) {
-    if (
-      e instanceof KafkaJSProtocolError &&
-      e.type === "UNKNOWN_TOPIC_OR_PARTITION"
-    ) return true;
+    if (e instanceof KafkaJSProtocolError && NOT_READY_YET.has(e.type)) {
+      return true;
+    }
     e = e.cause;
   }
   return false;

@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
+import { SourceError } from "../errors.ts";
 import { testBrokers, uniqueTopic } from "./testing.ts";
 import { ensureTopic } from "./mod.ts";
-import {
-  createTopic,
-  type DescribeAdmin,
-  describeWhenKnown,
-} from "./ensure_topic.ts";
+import { type DescribeAdmin, describeWhenKnown } from "./ensure_topic.ts";
 import kafkajs from "kafkajs";
 
 // kafkajs exports its error classes by spreading; only the default import sees them.
@@ -44,6 +41,27 @@ Deno.test("ensureTopic() creates a delete-policy topic for the DLQ", async () =>
   assert.equal(info.partitions, 1);
 });
 
+Deno.test("ensureTopic() of many new topics at once returns each one described and led", async () => {
+  // Concurrent creates on one broker widen the moment a new topic is committed but not
+  // yet in the broker's metadata cache, when kafkajs' waitForLeaders used to fail them.
+  const brokers = testBrokers();
+  const topics = Array.from({ length: 8 }, () => uniqueTopic("ensure-many"));
+  const infos = await Promise.all(
+    topics.map((topic) =>
+      ensureTopic(brokers, { topic, partitions: 3, compacted: false })
+    ),
+  );
+  assert.deepEqual(
+    infos,
+    topics.map((topic) => ({
+      topic,
+      created: true,
+      partitions: 3,
+      cleanupPolicy: "delete",
+    })),
+  );
+});
+
 Deno.test("ensureTopic() rejects a partition count below 1", async () => {
   await assert.rejects(
     ensureTopic(["127.0.0.1:1"], {
@@ -55,7 +73,7 @@ Deno.test("ensureTopic() rejects a partition count below 1", async () => {
   );
 });
 
-Deno.test("describeWhenKnown() waits out a broker that does not know a new topic yet", async () => {
+Deno.test("describeWhenKnown() waits out a broker that does not know a new topic or its leaders yet", async () => {
   const unknown = () =>
     new KafkaJSProtocolError(
       {
@@ -69,7 +87,7 @@ Deno.test("describeWhenKnown() waits out a broker that does not know a new topic
     fetchTopicMetadata: () => {
       calls++;
       return calls <= 2 ? Promise.reject(unknown()) : Promise.resolve(
-        { topics: [{ name: "t", partitions: [{}] }] } as never,
+        { topics: [{ name: "t", partitions: [{ leader: 1 }] }] } as never,
       );
     },
     describeConfigs: () =>
@@ -98,6 +116,34 @@ Deno.test("describeWhenKnown() waits out a broker that does not know a new topic
     describeWhenKnown(never, "t", true, { attempts: 3, pauseMs: 1 }),
     /does not host/,
   );
+  let leaderless = 0;
+  const electing: DescribeAdmin = {
+    ...admin,
+    fetchTopicMetadata: () => {
+      leaderless++;
+      const leader = leaderless <= 2 ? -1 : 1;
+      return Promise.resolve({
+        topics: [{ name: "t", partitions: [{ leader: 1 }, { leader }] }],
+      } as never);
+    },
+  };
+  const led = await describeWhenKnown(electing, "t", true, { pauseMs: 1 });
+  assert.equal(leaderless, 3);
+  assert.equal(led.partitions, 2);
+  const neverLed: DescribeAdmin = {
+    ...admin,
+    fetchTopicMetadata: () =>
+      Promise.resolve({
+        topics: [{ name: "t", partitions: [{ leader: -1 }] }],
+      } as never),
+  };
+  await assert.rejects(
+    describeWhenKnown(neverLed, "t", true, { attempts: 3, pauseMs: 1 }),
+    (err: unknown) =>
+      err instanceof SourceError && err.retryable &&
+      err.message ===
+        'Topic "t" still has partitions without a leader after 3 attempts',
+  );
   const other: DescribeAdmin = {
     ...admin,
     fetchTopicMetadata: () => Promise.reject(new Error("boom")),
@@ -106,38 +152,4 @@ Deno.test("describeWhenKnown() waits out a broker that does not know a new topic
     describeWhenKnown(other, "t", true, { pauseMs: 1 }),
     /boom/,
   );
-});
-
-Deno.test("createTopic() counts a topic the leader wait does not know yet as created", async () => {
-  const options = { topic: "t", partitions: 2, compacted: true };
-  const seen: unknown[] = [];
-  const failing = (err: Error) => ({
-    createTopics: (args: unknown) => {
-      seen.push(args);
-      return Promise.reject(err);
-    },
-  });
-  const unknown = new KafkaJSProtocolError(
-    {
-      message: "This server does not host this topic-partition",
-      type: "UNKNOWN_TOPIC_OR_PARTITION",
-      code: 3,
-    } as unknown as Error,
-  );
-  assert.equal(await createTopic(failing(unknown) as never, options), true);
-  assert.deepEqual(seen[0], {
-    waitForLeaders: true,
-    topics: [{
-      topic: "t",
-      numPartitions: 2,
-      replicationFactor: -1,
-      configEntries: [{ name: "cleanup.policy", value: "compact" }],
-    }],
-  });
-  await assert.rejects(
-    createTopic(failing(new Error("refused")) as never, options),
-    /refused/,
-  );
-  const exists = { createTopics: () => Promise.resolve(false) };
-  assert.equal(await createTopic(exists as never, options), false);
 });
