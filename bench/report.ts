@@ -10,6 +10,9 @@ import type { IndexResults, QualityRow } from "./index_stage.ts";
 import type { IngestResults } from "./ingest_stage.ts";
 import type { SearchRow } from "./search_stage.ts";
 import type { AbResults } from "./pipeline_ab.ts";
+import type { SweepResults } from "./sweep_stage.ts";
+import type { ScaleResults } from "./scale_stage.ts";
+import { indexTargets, scaleSection, sweepSection } from "./report_index.ts";
 import type { MachineInfo } from "./_stats.ts";
 
 /** Everything one run measured; absent stages were not selected. */
@@ -25,6 +28,8 @@ export interface BenchResults {
   ingest?: IngestResults;
   index?: IndexResults;
   search?: { device?: string; skipped?: string; rows: SearchRow[] };
+  sweep?: SweepResults;
+  scale?: ScaleResults;
   seconds?: number;
 }
 
@@ -119,6 +124,7 @@ function targets(r: BenchResults): Target[] {
   }
   const rows = r.search?.rows ?? [];
   for (const row of rows) searchTargets(row, add);
+  indexTargets(r.sweep, r.scale, add);
   if (r.index) {
     add(
       `4 recall@10 fresh (${r.index.fresh.n})`,
@@ -363,6 +369,8 @@ export function renderReport(r: BenchResults): string {
   if (r.ingest) parts.push(ingestSection(r.ingest));
   if (r.search) parts.push(searchSection(r.search));
   if (r.index) parts.push(indexSection(r.index));
+  if (r.sweep) parts.push(sweepSection(r.sweep));
+  if (r.scale) parts.push(scaleSection(r.scale));
   if (r.devices) parts.push(devicesSection(r.devices));
   return parts.join("\n\n") + "\n";
 }

@@ -23,6 +23,8 @@
  * - Snapshots: `saveSnapshot` writes a folder atomically (temp dir, fsync, rename) with a
  *   checksummed manifest; `loadLatestSnapshot` returns the newest valid one, reporting
  *   and skipping corrupt ones. Neither takes a signal: both are bounded local file I/O.
+ * - Search on every core: `SearchReplicas` runs Workers that each hold a replica loaded
+ *   from the writer's snapshots and kept in step by its numbered deltas.
  * @module
  */
 
@@ -54,13 +56,15 @@ export type {
   LoadSnapshotOptions,
   VerifiedSnapshot,
 } from "./snapshot_load.ts";
-export { listSnapshots } from "./_snapshot_format.ts";
+export { GRAPH as GRAPH_FILE, listSnapshots } from "./_snapshot_format.ts";
 export type {
   FileEntry,
   SnapshotManifest,
   SnapshotMeta,
 } from "./_snapshot_format.ts";
 export { compact, rebuild } from "./rebuild.ts";
+export { SearchReplicas } from "./search_replicas.ts";
+export type { SearchReplicasOptions } from "./search_replicas.ts";
 export type { RebuildOptions } from "./rebuild.ts";
 export type {
   AttrFilter,

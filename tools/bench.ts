@@ -32,6 +32,9 @@ import { runIngestStage } from "../bench/ingest_stage.ts";
 import { runPipelineAb } from "../bench/pipeline_ab.ts";
 import { buildUsearch, dataset, runIndexStage } from "../bench/index_stage.ts";
 import { runSearchSize, type SearchRow } from "../bench/search_stage.ts";
+import { runSweepStage, syntheticSet } from "../bench/sweep_stage.ts";
+import { runScaleStage } from "../bench/scale_stage.ts";
+import { catalogEmbeddings } from "../bench/_embeddings.ts";
 import { wrkAvailable } from "../bench/_wrk.ts";
 import { BENCH_USAGE, type BenchOptions, parseArgs } from "../bench/options.ts";
 import { cliArgs, UsageError } from "./_cli.ts";
@@ -156,6 +159,15 @@ async function run(options: BenchOptions): Promise<BenchResults> {
     results.index = r.results;
     big = stack.use(r.index);
   }
+  if (has("sweep")) results.sweep = await sweepStage(options, bundle);
+  if (has("scale")) {
+    results.scale = await runScaleStage({
+      sizes: options.scaleSizes,
+      dims: bundle.manifest.dims,
+      queries: options.sweepQueries,
+      progress,
+    });
+  }
   if (has("search")) results.search = await searchStage(options, bundle, big);
   // Last: once wasm/WebGPU sessions have run in this process, the service's image
   // Workers (IMAGE_WORKERS) stopped answering (seen 2026-11-25), so devices go after it.
@@ -198,6 +210,22 @@ async function roundLimits(
     (b) => encoders.product.encode(b, {}),
   );
   return { decodePerS: decoded.perS, encodePerS };
+}
+
+async function sweepStage(options: BenchOptions, bundle: ModelBundle) {
+  const sets = [];
+  for (const dir of options.datasets) {
+    sets.push(
+      await catalogEmbeddings(dir, bundle, {
+        cacheDir: join(options.outDir, "cache"),
+        queries: options.sweepQueries,
+        progress,
+      }),
+    );
+  }
+  const dims = bundle.manifest.dims;
+  sets.push(syntheticSet(options.sweepN, options.sweepQueries, dims));
+  return runSweepStage({ sets, progress });
 }
 
 async function searchStage(
