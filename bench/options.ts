@@ -12,6 +12,7 @@ export const STAGES = [
   "index",
   "sweep",
   "scale",
+  "replicas",
   "search",
   "devices",
 ] as const;

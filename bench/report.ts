@@ -12,7 +12,13 @@ import type { SearchRow } from "./search_stage.ts";
 import type { AbResults } from "./pipeline_ab.ts";
 import type { SweepResults } from "./sweep_stage.ts";
 import type { ScaleResults } from "./scale_stage.ts";
-import { indexTargets, scaleSection, sweepSection } from "./report_index.ts";
+import {
+  indexTargets,
+  replicasSection,
+  scaleSection,
+  sweepSection,
+} from "./report_index.ts";
+import type { ReplicasResults } from "./replicas_stage.ts";
 import type { MachineInfo } from "./_stats.ts";
 
 /** Everything one run measured; absent stages were not selected. */
@@ -30,6 +36,7 @@ export interface BenchResults {
   search?: { device?: string; skipped?: string; rows: SearchRow[] };
   sweep?: SweepResults;
   scale?: ScaleResults;
+  replicas?: ReplicasResults;
   seconds?: number;
 }
 
@@ -124,7 +131,7 @@ function targets(r: BenchResults): Target[] {
   }
   const rows = r.search?.rows ?? [];
   for (const row of rows) searchTargets(row, add);
-  indexTargets(r.sweep, r.scale, add);
+  indexTargets(r, add);
   if (r.index) {
     add(
       `4 recall@10 fresh (${r.index.fresh.n})`,
@@ -371,6 +378,7 @@ export function renderReport(r: BenchResults): string {
   if (r.index) parts.push(indexSection(r.index));
   if (r.sweep) parts.push(sweepSection(r.sweep));
   if (r.scale) parts.push(scaleSection(r.scale));
+  if (r.replicas) parts.push(replicasSection(r.replicas));
   if (r.devices) parts.push(devicesSection(r.devices));
   return parts.join("\n\n") + "\n";
 }

@@ -3,6 +3,7 @@
  * targets table. Kept apart from report.ts, which renders the other stages.
  * @module
  */
+import type { ReplicasResults } from "./replicas_stage.ts";
 import type { ScaleResults } from "./scale_stage.ts";
 import type { SweepResults } from "./sweep_stage.ts";
 
@@ -26,12 +27,17 @@ export type AddTarget = (
   met: boolean | null,
 ) => void;
 
-/** Target lines of the sweep and scale stages. */
+/** Target lines of the sweep, scale and replicas stages. */
 export function indexTargets(
-  sweep: SweepResults | undefined,
-  scale: ScaleResults | undefined,
+  r: {
+    sweep?: SweepResults;
+    scale?: ScaleResults;
+    replicas?: ReplicasResults;
+  },
   add: AddTarget,
 ): void {
+  const { sweep, scale } = r;
+  if (r.replicas) replicaTargets(r.replicas, add);
   if (sweep) {
     const p = sweep.picked;
     const rows = p
@@ -181,5 +187,53 @@ export function scaleSection(s: ScaleResults): string {
       ]),
     ),
     raw(s),
+  ].join("\n\n");
+}
+
+function replicaTargets(r: ReplicasResults, add: AddTarget): void {
+  for (const v of r.variants) {
+    const one = v.runs[0];
+    const many = v.runs.at(-1);
+    if (!one || !many || one === many) continue;
+    const ratio = many.qps / one.qps;
+    add(
+      `15 QPS ${many.connections} vs ${one.connections} connection(s), ${v.variant}, ${r.n} products`,
+      "≥ 2 ×",
+      `${ratio.toFixed(2)} × (${Math.round(many.qps)} vs ${
+        Math.round(one.qps)
+      }; load avg ${r.loadAvg.join(" / ")})`,
+      ratio >= 2,
+    );
+    add(
+      `15 p99 with ${many.connections} connections, ${v.variant}, ${r.n} products`,
+      "≤ 10 ms",
+      `${many.p99Ms} ms`,
+      many.p99Ms <= 10,
+    );
+  }
+}
+
+/** wrk runs of the main-thread and replica servers, and write freshness. */
+export function replicasSection(r: ReplicasResults): string {
+  return [
+    `### Search on every core (${r.n} products, ${r.workers} replica Workers; precomputed query vectors; load average at the end ${
+      r.loadAvg.join(" / ")
+    })`,
+    table(
+      ["server", "connections", "QPS", "p50 ms", "p90 ms", "p99 ms", "errors"],
+      r.variants.flatMap((v) =>
+        v.runs.map((w) => [
+          v.variant,
+          w.connections,
+          Math.round(w.qps),
+          w.p50Ms,
+          w.p90Ms,
+          w.p99Ms,
+          w.errors,
+        ])
+      ),
+    ),
+    `Writer upsert → found by a replica's search: p50 ${r.freshnessMs.p50} ms, p99 ${r.freshnessMs.p99} ms, max ${r.freshnessMs.max} ms (${r.freshnessMs.n} writes).`,
+    raw(r),
   ].join("\n\n");
 }

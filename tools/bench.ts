@@ -34,6 +34,7 @@ import { buildUsearch, dataset, runIndexStage } from "../bench/index_stage.ts";
 import { runSearchSize, type SearchRow } from "../bench/search_stage.ts";
 import { runSweepStage, syntheticSet } from "../bench/sweep_stage.ts";
 import { runScaleStage } from "../bench/scale_stage.ts";
+import { runReplicasStage } from "../bench/replicas_stage.ts";
 import { catalogEmbeddings } from "../bench/_embeddings.ts";
 import { wrkAvailable } from "../bench/_wrk.ts";
 import { BENCH_USAGE, type BenchOptions, parseArgs } from "../bench/options.ts";
@@ -167,6 +168,19 @@ async function run(options: BenchOptions): Promise<BenchResults> {
       queries: options.sweepQueries,
       progress,
     });
+  }
+  if (has("replicas")) {
+    if (await wrkAvailable()) {
+      results.replicas = await runReplicasStage({
+        n: options.indexN,
+        dims: bundle.manifest.dims,
+        seconds: options.searchSeconds,
+        connections: options.connections,
+        progress,
+      });
+    } else {progress(
+        "replicas: SKIPPED: wrk is not installed (apt-get install wrk)",
+      );}
   }
   if (has("search")) results.search = await searchStage(options, bundle, big);
   // Last: once wasm/WebGPU sessions have run in this process, the service's image
