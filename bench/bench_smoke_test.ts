@@ -130,7 +130,9 @@ Deno.test("deno task bench --tiny runs every stage and writes its report", async
     const scale = r.scale.rows[0];
     assert.equal(scale.n, 2000);
     assert.ok(scale.memory.total > scale.memory.vectors);
-    assert.ok(scale.snapshot.readinessS > 0 && scale.search.recallAt10 > 0.9);
+    assert.ok(
+      scale.snapshot.readinessS > 0 && scale.search.at(-1).recallAt10 > 0.9,
+    );
     const md = await Deno.readTextFile(
       join(out, json.replace(/\.json$/, ".md")),
     );

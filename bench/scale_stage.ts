@@ -65,17 +65,23 @@ export interface ScaleRow {
     /** Spawn of a fresh process to its first answered search, s. */
     readonly readinessS: number;
   };
+  /** Single-query search at each ef of {@linkcode SCALE_EFS}. */
   readonly search: {
     readonly ef: number;
     readonly recallAt10: number;
     readonly qps: number;
     readonly p99Ms: number;
-  };
+  }[];
 }
+
+/** Candidate list sizes measured at every size (per request: no rebuild). */
+export const SCALE_EFS = [16, 32, 64, 128, 256] as const;
 
 /** Results of {@linkcode runScaleStage}. */
 export interface ScaleResults {
   readonly setting: string;
+  /** The shipped default ef. */
+  readonly ef: number;
   readonly rows: ScaleRow[];
 }
 
@@ -177,7 +183,8 @@ export async function runScaleStage(
   }
   return {
     setting:
-      `M${USEARCH_DEFAULTS.connectivity} efAdd${USEARCH_DEFAULTS.expansionAdd} ${USEARCH_DEFAULTS.quantization} ef${USEARCH_DEFAULTS.expansionSearch}`,
+      `M${USEARCH_DEFAULTS.connectivity} efAdd${USEARCH_DEFAULTS.expansionAdd} ${USEARCH_DEFAULTS.quantization}`,
+    ef: USEARCH_DEFAULTS.expansionSearch,
     rows,
   };
 }
@@ -213,12 +220,11 @@ async function runSize(n: number, o: ScaleOptions): Promise<ScaleRow> {
   const bytesPerScalar = { f32: 4, f16: 2, i8: 1 }[index.options.quantization];
   const native = m5.rss - m4.rss - storeRss;
   const nativeVectors = n * dims * bytesPerScalar;
-  const ef = USEARCH_DEFAULTS.expansionSearch;
-  measureSearch(index, set, truth, { ef, filtered: false });
-  const search = {
+  measureSearch(index, set, truth, { ef: 64, filtered: false });
+  const search = SCALE_EFS.map((ef) => ({
     ef,
     ...measureSearch(index, set, truth, { ef, filtered: false }),
-  };
+  }));
   let build1S: number | undefined;
   let rebuildS: number | undefined;
   if (n <= 100_000) {

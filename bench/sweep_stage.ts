@@ -62,7 +62,13 @@ export interface FilteredRow {
 /** Results of {@linkcode runSweepStage}. */
 export interface SweepResults {
   readonly target: number;
-  readonly datasets: { name: string; n: number; queries: number }[];
+  readonly datasets: {
+    name: string;
+    n: number;
+    queries: number;
+    /** Re-encoding rate, products/s (absent: embeddings from the cache). */
+    encodedPerS?: number;
+  }[];
   readonly rows: SweepRow[];
   readonly filtered: FilteredRow[];
   /** Cheapest build and ef meeting the target on every data set (null: none did). */
@@ -284,6 +290,7 @@ export function runSweepStage(options: SweepOptions): SweepResults {
       name: s.name,
       n: s.facet.length,
       queries: s.queryFacet.length,
+      ...(s.encodedPerS === undefined ? {} : { encodedPerS: s.encodedPerS }),
     })),
     rows,
     filtered,
