@@ -34,6 +34,8 @@ export interface EmbeddingSet {
    * model-upgrade reindex re-encodes at. Absent when the embeddings came from the cache.
    */
   readonly encodedPerS?: number;
+  /** Generated vectors, not a model's embeddings: reported, but not used to pick. */
+  readonly synthetic?: boolean;
 }
 
 interface Product {

@@ -44,7 +44,9 @@ export function indexTargets(
       ? sweep.rows.filter((r) => r.setting === p.setting && r.ef === p.ef)
       : [];
     add(
-      "15 recall@10 vs exact on every data set at the picked setting",
+      `15 recall@10 vs exact at the picked setting (picked on ${
+        sweep.pickedOn.join(", ")
+      })`,
       `≥ ${sweep.target}`,
       p
         ? `${p.setting} ef${p.ef}: ${

@@ -3,8 +3,9 @@
  * quantization per build, expansion_search per request (`ef`, no rebuild), on the
  * embeddings of real catalogues (`--dataset DIR`, encoded with the shipped model) and on
  * clustered synthetic vectors; recall@10 against exact search, single-query QPS and p99,
- * build time and estimated memory; then the filtered path at the shipped and the
- * picked setting. Picks the cheapest setting with recall@10 ≥ 0.98 on every data set.
+ * build time and estimated memory, and the filtered path. Picks the cheapest setting
+ * with recall@10 ≥ 0.98 on every model-embedding data set (on the synthetic one only
+ * when no `--dataset` was given).
  * @module
  */
 import {
@@ -71,8 +72,10 @@ export interface SweepResults {
   }[];
   readonly rows: SweepRow[];
   readonly filtered: FilteredRow[];
-  /** Cheapest build and ef meeting the target on every data set (null: none did). */
+  /** Cheapest build and ef meeting the target on every `pickedOn` set (null: none did). */
   readonly picked: { setting: string; ef: number } | null;
+  /** The data sets the pick had to satisfy: the model-embedding ones when there are any. */
+  readonly pickedOn: string[];
   readonly shipped: { setting: string; ef: number };
 }
 
@@ -126,6 +129,7 @@ export function syntheticSet(
     queries: pack(all.slice(n)),
     facet: Array.from({ length: n }, (_, i) => colour(i)),
     queryFacet: Array.from({ length: queries }, (_, i) => colour(i)),
+    synthetic: true,
   };
 }
 
@@ -279,7 +283,10 @@ export function runSweepStage(options: SweepOptions): SweepResults {
       }
     }
   }
-  const picked = pick(rows, options.sets.map((s) => s.name));
+  // Picked on model embeddings when there are any: generated vectors are reported only.
+  const real = options.sets.filter((s) => !s.synthetic);
+  const pickedOn = (real.length > 0 ? real : options.sets).map((s) => s.name);
+  const picked = pick(rows, pickedOn);
   const shipped = {
     setting: settingName(SHIPPED),
     ef: USEARCH_DEFAULTS.expansionSearch,
@@ -295,6 +302,7 @@ export function runSweepStage(options: SweepOptions): SweepResults {
     rows,
     filtered,
     picked,
+    pickedOn,
     shipped,
   };
 }
@@ -311,8 +319,8 @@ function selectivityOf(set: EmbeddingSet): number {
 }
 
 /**
- * The (setting, ef) meeting the target on every data set with the highest QPS on the
- * largest set; ties go to the smaller graph.
+ * The (setting, ef) meeting the target on every one of `datasets` with the highest QPS
+ * on the largest of them; within 5% QPS the smaller graph wins.
  */
 export function pick(
   rows: readonly SweepRow[],
@@ -320,7 +328,10 @@ export function pick(
 ): { setting: string; ef: number } | null {
   const key = (r: SweepRow) => `${r.setting}|${r.ef}`;
   const byKey = new Map<string, SweepRow[]>();
-  for (const r of rows) byKey.set(key(r), [...(byKey.get(key(r)) ?? []), r]);
+  for (const r of rows) {
+    if (!datasets.includes(r.dataset)) continue;
+    byKey.set(key(r), [...(byKey.get(key(r)) ?? []), r]);
+  }
   let best: { row: SweepRow; qps: number } | null = null;
   for (const group of byKey.values()) {
     if (group.length !== datasets.length) continue;

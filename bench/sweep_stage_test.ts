@@ -52,3 +52,12 @@ Deno.test("pick() prefers the smaller graph when QPS is within 5%, and says when
     null,
   );
 });
+
+Deno.test("pick() ignores data sets it was not asked to satisfy", () => {
+  const rows = [
+    row("real", 2000, "M8", 16, 0.99, 50_000),
+    row("synthetic", 100_000, "M8", 16, 0.6, 9_000),
+  ];
+  assert.deepEqual(pick(rows, ["real"]), { setting: "M8", ef: 16 });
+  assert.equal(pick(rows, ["real", "synthetic"]), null);
+});
