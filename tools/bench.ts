@@ -18,7 +18,7 @@ import {
   type ModelBundle,
 } from "../encode/mod.ts";
 import { routeProcessWarnings, startEmbeddedBroker } from "../ingest/mod.ts";
-import type { VectorIndex } from "../index/mod.ts";
+import { USEARCH_DEFAULTS, type VectorIndex } from "../index/mod.ts";
 import { createMemoryLogger } from "../log.ts";
 import { type BenchCatalog, benchCatalog } from "../bench/_catalog.ts";
 import { machineInfo, round } from "../bench/_stats.ts";
@@ -259,12 +259,10 @@ async function searchStage(
   );
   for (const n of sizes) {
     progress(`search: building a ${n}-product index`);
+    // The shipped settings, built on every core (the index stage times builds).
     using built = buildUsearch(dataset(n, 0, dims).data, dims, {
-      connectivity: 16,
-      expansionAdd: 128,
-      expansionSearch: 128,
-      quantization: "f32",
-    }).index;
+      ...USEARCH_DEFAULTS,
+    }, 0).index;
     rows.push(
       await runSearchSize(built, encoders, {
         seconds: options.searchSeconds,
