@@ -142,10 +142,11 @@ export class UsearchIndex extends BaseIndex {
         scanFiltered(this.store, query, offset, filters, this.top);
         return;
       }
-      // Expect pool/live of the neighbours to pass; ask for twice what that predicts.
+      // Expect pool/live of the candidates to pass: widen the list so that about
+      // max(ef, 2k) of them match, the list an unfiltered search of ef would rank.
       wanted = Math.min(
         live,
-        Math.max(k * 4, ef, Math.ceil((2 * k * live) / pool)),
+        Math.max(k * 4, Math.ceil((Math.max(ef, 2 * k) * live) / pool)),
       );
     }
     const need = Math.min(k, pool);
