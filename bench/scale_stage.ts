@@ -179,7 +179,10 @@ export async function runScaleStage(
   }
   const rows: ScaleRow[] = [];
   for (const n of options.sizes) {
-    rows.push(await runSize(n, options));
+    const row = await runSize(n, options);
+    // Each size on its own line too: a 1M run takes long, and a failure later keeps these.
+    options.progress(`scale ${n}: ${JSON.stringify(row)}`);
+    rows.push(row);
   }
   return {
     setting:
