@@ -245,16 +245,16 @@ export const ENV_VARS: readonly EnvVar[] = [
     default: "20",
     help: "Longest wait for a batch to fill",
   },
-  { name: "INDEX_CONNECTIVITY", default: "32", help: "HNSW degree" },
+  { name: "INDEX_CONNECTIVITY", default: "16", help: "HNSW degree" },
   {
     name: "INDEX_EXPANSION_ADD",
-    default: "128",
+    default: "64",
     help: "HNSW expansion while inserting",
   },
   {
     name: "INDEX_EXPANSION_SEARCH",
-    default: "512",
-    help: "HNSW expansion while searching",
+    default: "64",
+    help: "HNSW expansion while searching (the default ef)",
   },
   { name: "INDEX_QUANTIZATION", default: "f32", help: "f32, f16 or i8" },
   {
@@ -351,9 +351,9 @@ export function loadConfig(
     maxWaitMs: r.int("ENCODE_MAX_WAIT_MS", 20, 0, 60_000),
   };
   const index: IndexConfig = {
-    connectivity: r.int("INDEX_CONNECTIVITY", 32, 2, 256),
-    expansionAdd: r.int("INDEX_EXPANSION_ADD", 128, 1, 10_000),
-    expansionSearch: r.int("INDEX_EXPANSION_SEARCH", 512, 1, 10_000),
+    connectivity: r.int("INDEX_CONNECTIVITY", 16, 2, 256),
+    expansionAdd: r.int("INDEX_EXPANSION_ADD", 64, 1, 10_000),
+    expansionSearch: r.int("INDEX_EXPANSION_SEARCH", 64, 1, 10_000),
     quantization: r.oneOf(
       "INDEX_QUANTIZATION",
       ["f32", "f16", "i8"] as const,
