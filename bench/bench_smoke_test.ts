@@ -89,6 +89,7 @@ Deno.test("deno task bench --tiny runs every stage and writes its report", async
     const run = await new Deno.Command(Deno.execPath(), {
       args: [
         "run",
+        "--unstable-net",
         "--v8-flags=--expose-gc",
         "-A",
         "tools/bench.ts",
@@ -127,6 +128,11 @@ Deno.test("deno task bench --tiny runs every stage and writes its report", async
     assert.ok(
       r.sweep.filtered.every((f: { recallAt10: number }) => f.recallAt10 > 0.5),
     );
+    assert.deepEqual(
+      r.replicas.variants.map((v: { runs: unknown[] }) => v.runs.length),
+      [2, 2, 2],
+    );
+    assert.ok(r.replicas.freshnessMs.n === 200);
     const scale = r.scale.rows[0];
     assert.equal(scale.n, 2000);
     assert.ok(scale.memory.total > scale.memory.vectors);

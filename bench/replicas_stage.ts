@@ -1,9 +1,12 @@
 /**
  * Search on every core, measured (issue 15): the same index served over HTTP by the main
- * thread alone and by {@linkcode SearchReplicas} (one Worker replica per core), with wrk
- * at 1 and 8 connections, interleaved; then how soon a write made by the writer is
- * found by a replica's search (freshness). Queries are precomputed vectors (the /search
- * query cache warm), so the figures isolate index search, HTTP and JSON.
+ * thread alone, by the main thread with searches sent to {@linkcode SearchReplicas} (one
+ * Worker replica per core), and by one Worker per core that serves HTTP itself on a
+ * shared port (`reusePort`, as `deno serve --parallel` does) from its own copy of the
+ * snapshot; wrk at 1 and 8 connections, the servers interleaved; then how soon a write
+ * made by the writer is found by a replica's search (freshness). Queries are
+ * precomputed vectors (the /search query cache warm), so the figures isolate index
+ * search, HTTP and JSON.
  * @module
  */
 import {
@@ -19,7 +22,7 @@ import { fill, syntheticSet } from "./sweep_stage.ts";
 
 /** One server variant under wrk. */
 export interface ReplicaRun {
-  readonly variant: "main thread" | "replicas";
+  readonly variant: "main thread" | "replicas" | "worker servers";
   readonly runs: WrkResult[];
 }
 
@@ -97,7 +100,8 @@ export async function runReplicasStage(
       snapshotsDir: dir,
       dims: o.dims,
     });
-    const variants = await wrkRuns(index, pool, queries, o);
+    await using servers = await workerServers(dir, queries, pool.workers);
+    const variants = await wrkRuns(index, pool, servers.url, queries, o);
     o.progress("replicas: freshness of writes");
     const freshnessMs = await freshness(index, pool, o.dims);
     return {
@@ -112,15 +116,60 @@ export async function runReplicasStage(
   }
 }
 
+/** One Worker per core, each serving /search on the same port from the snapshot. */
+async function workerServers(
+  dir: string,
+  queries: Float32Array[],
+  count: number,
+) {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const workers = Array.from(
+    { length: count },
+    () =>
+      new Worker(new URL("./_serve_worker.ts", import.meta.url), {
+        type: "module",
+      }),
+  );
+  const close = () => workers.forEach((w) => w.terminate());
+  try {
+    await Promise.all(
+      workers.map((w) =>
+        new Promise<void>((resolve, reject) => {
+          w.onmessage = (e: MessageEvent<{ ready?: true; error?: string }>) =>
+            e.data.ready ? resolve() : reject(new Error(e.data.error));
+          w.onerror = (e) => {
+            e.preventDefault();
+            reject(
+              new Error(`Cannot start a search server Worker: ${e.message}`),
+            );
+          };
+          w.postMessage({ dir, port, queries });
+        })
+      ),
+    );
+  } catch (err: unknown) {
+    close();
+    throw err;
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    [Symbol.asyncDispose]: () => Promise.resolve(close()),
+  };
+}
+
 async function wrkRuns(
   index: VectorIndex,
   pool: SearchReplicas,
+  workersUrl: string,
   queries: Float32Array[],
   o: ReplicasOptions,
 ): Promise<ReplicaRun[]> {
   const names = queries.map((_, i) => String(i));
   const main: WrkResult[] = [];
   const replicas: WrkResult[] = [];
+  const servers: WrkResult[] = [];
   await using inThread = await serve(
     queries,
     (q) => index.search(q, { k: 10 }),
@@ -129,12 +178,13 @@ async function wrkRuns(
     queries,
     (q) => pool.search(q, { k: 10 }),
   );
-  // Interleaved per connection count, so both variants see the same machine load.
+  // Interleaved per connection count, so the variants see the same machine load.
   for (const connections of o.connections) {
     for (
       const [name, url, out] of [
         ["main thread", inThread.url, main],
         ["replicas", offThread.url, replicas],
+        ["worker servers", workersUrl, servers],
       ] as const
     ) {
       o.progress(`replicas: ${name}, ${connections} connection(s)`);
@@ -146,6 +196,7 @@ async function wrkRuns(
   return [
     { variant: "main thread", runs: main },
     { variant: "replicas", runs: replicas },
+    { variant: "worker servers", runs: servers },
   ];
 }
 
