@@ -84,7 +84,7 @@ export function sweepSection(s: SweepResults): string {
         String(s.picked.ef) === ef
       ? " **(picked)**"
       : s.shipped.setting === setting && String(s.shipped.ef) === ef
-      ? " (shipped before)"
+      ? " (shipped)"
       : "";
     return [
       `${setting}${mark}`,
