@@ -188,25 +188,25 @@ export const OPTIONS = {
   index: {
     connectivity: integer({
       env: "INDEX_CONNECTIVITY",
-      default: 32,
+      default: 16,
       min: 2,
       max: 256,
       doc: "HNSW degree",
     }),
     expansionAdd: integer({
       env: "INDEX_EXPANSION_ADD",
-      default: 128,
+      default: 64,
       min: 1,
       max: 10_000,
       doc: "HNSW expansion while inserting",
     }),
     expansionSearch: integer({
       env: "INDEX_EXPANSION_SEARCH",
-      default: 512,
+      default: 64,
       min: 10,
       max: 10_000,
       doc:
-        "HNSW expansion while searching (at least 10, so top-10 results are searched exhaustively enough)",
+        "HNSW expansion while searching: the default ef (at least 10, so top-10 results are searched exhaustively enough)",
     }),
     quantization: choice({
       env: "INDEX_QUANTIZATION",

@@ -22,6 +22,27 @@ Deno.test("parseArgs() resolves modes and rejects unknown stages", () => {
   assert.throws(() => parseArgs(["--fast"]), RangeError);
 });
 
+Deno.test("parseArgs() takes sweep data sets and the scale stage's largest size", () => {
+  const o = parseArgs(["--dataset", "a", "--dataset", "b", "--scale", "1m"]);
+  assert.deepEqual(o.datasets, ["a", "b"]);
+  assert.deepEqual(o.scaleSizes, [10_000, 100_000, 1_000_000]);
+  assert.deepEqual([...o.only], ["sweep", "scale"]);
+  assert.deepEqual(
+    parseArgs(["--scale", "100k", "--only", "scale"]).scaleSizes,
+    [
+      10_000,
+      100_000,
+    ],
+  );
+  assert.deepEqual([...parseArgs(["--scale", "10k", "--only", "scale"]).only], [
+    "scale",
+  ]);
+  assert.deepEqual(parseArgs([]).datasets, []);
+  assert.throws(() => parseArgs(["--scale", "2m"]), RangeError);
+  assert.throws(() => parseArgs(["--dataset"]), RangeError);
+  assert.throws(() => parseArgs(["--dataset", "--tiny"]), RangeError);
+});
+
 Deno.test("parseArgs() leaves the tracked docs/BENCHMARKS.md alone unless --docs", () => {
   assert.equal(parseArgs([]).docs, false);
   assert.equal(parseArgs(["--tiny"]).docs, false);
@@ -68,6 +89,8 @@ Deno.test("deno task bench --tiny runs every stage and writes its report", async
     const run = await new Deno.Command(Deno.execPath(), {
       args: [
         "run",
+        "--unstable-net",
+        "--v8-flags=--expose-gc",
         "-A",
         "tools/bench.ts",
         "--tiny",
@@ -100,10 +123,27 @@ Deno.test("deno task bench --tiny runs every stage and writes its report", async
       "recall of the tiny index is absurd",
     );
     assert.ok(r.search.skipped || r.search.rows[0].cached[0].qps > 0);
+    assert.equal(r.sweep.rows.length, 5 * 6, "5 builds × 6 ef on one data set");
+    assert.ok(r.sweep.picked, "no setting reached recall@10 0.98 on 2k");
+    assert.ok(
+      r.sweep.filtered.every((f: { recallAt10: number }) => f.recallAt10 > 0.5),
+    );
+    assert.deepEqual(
+      r.replicas.variants.map((v: { runs: unknown[] }) => v.runs.length),
+      [2, 2, 2],
+    );
+    assert.ok(r.replicas.freshnessMs.n === 200);
+    const scale = r.scale.rows[0];
+    assert.equal(scale.n, 2000);
+    assert.ok(scale.memory.total > scale.memory.vectors);
+    assert.ok(
+      scale.snapshot.readinessS > 0 && scale.search.at(-1).recallAt10 > 0.9,
+    );
     const md = await Deno.readTextFile(
       join(out, json.replace(/\.json$/, ".md")),
     );
     assert.ok(md.includes("### Targets") && md.includes("### Peers"));
+    assert.ok(md.includes("### Index parameters") && md.includes("### Scale"));
     assert.ok(log.includes("ingest: freshness"), log);
   } finally {
     await Deno.remove(out, { recursive: true });

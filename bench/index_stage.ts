@@ -99,11 +99,12 @@ export function dataset(n: number, queries: number, dims: number) {
   return { data: all.slice(0, n), queries: all.slice(n) };
 }
 
-/** Builds a USearch index with `setting` over `data` (ids p0…). */
+/** Builds a USearch index with `setting` over `data` (ids p0…), one insert thread unless told. */
 export function buildUsearch(
   data: readonly Float32Array[],
   dims: number,
   setting: IndexSetting,
+  bulkThreads = 1,
 ): { index: VectorIndex; buildS: number; rssDeltaMiB: number } {
   const before = rssMiB();
   const t0 = performance.now();
@@ -111,6 +112,7 @@ export function buildUsearch(
     dims,
     modelVersion: "bench",
     initialCapacity: data.length,
+    bulkThreads,
     ...setting,
   });
   index.upsertMany(

@@ -10,6 +10,9 @@ export const STAGES = [
   "pipeline",
   "ingest",
   "index",
+  "sweep",
+  "scale",
+  "replicas",
   "search",
   "devices",
 ] as const;
@@ -20,9 +23,12 @@ export type StageName = typeof STAGES[number];
 export const BENCH_USAGE =
   `Usage: deno task bench [--quick | --tiny | --soak] [--soak-seconds N] [--only ${
     STAGES.join(",")
-  }] [--out DIR] [--docs]
+  }] [--dataset DIR]... [--scale 10k|100k|1m] [--out DIR] [--docs]
 Runs the benchmarks (needs wrk for the HTTP stage) and writes bench-results/; --docs also
-regenerates the tables of docs/BENCHMARKS.md.`;
+regenerates the tables of docs/BENCHMARKS.md. --dataset adds a catalogue folder
+(products.jsonl + images, e.g. ../shared/datasets/grocery) to the parameter sweep, encoded
+with the shipped model; --scale sets the largest size of the scale stage and, without
+--only, runs the sweep and scale stages alone.`;
 
 /** Resolved options of one bench run. */
 export interface BenchOptions {
@@ -46,6 +52,14 @@ export interface BenchOptions {
   readonly searchExtraN: number;
   readonly searchSeconds: number;
   readonly connections: readonly number[];
+  /** Catalogue folders whose embeddings join the parameter sweep. */
+  readonly datasets: readonly string[];
+  /** Synthetic vectors of the sweep. */
+  readonly sweepN: number;
+  /** Queries per data set in the sweep. */
+  readonly sweepQueries: number;
+  /** Index sizes of the scale stage, ascending. */
+  readonly scaleSizes: readonly number[];
 }
 
 const MODES = {
@@ -62,6 +76,9 @@ const MODES = {
     searchExtraN: 0,
     searchSeconds: 1,
     connections: [1, 4],
+    sweepN: 2000,
+    sweepQueries: 50,
+    scaleSizes: [2000],
   },
   quick: {
     abRounds: 2,
@@ -76,6 +93,9 @@ const MODES = {
     searchExtraN: 10_000,
     searchSeconds: 4,
     connections: [1, 8],
+    sweepN: 20_000,
+    sweepQueries: 200,
+    scaleSizes: [10_000, 100_000],
   },
   default: {
     abRounds: 3,
@@ -90,11 +110,22 @@ const MODES = {
     searchExtraN: 10_000,
     searchSeconds: 6,
     connections: [1, 8],
+    sweepN: 100_000,
+    sweepQueries: 500,
+    scaleSizes: [10_000, 100_000],
   },
 } as const;
 
+/** `--scale` sizes: each runs the sizes up to it. */
+const SCALES: Record<string, number> = {
+  "10k": 10_000,
+  "100k": 100_000,
+  "1m": 1_000_000,
+};
+
 /**
- * Parses `[--quick | --tiny | --soak] [--soak-seconds N] [--only a,b] [--out DIR] [--docs]`
+ * Parses `[--quick | --tiny | --soak] [--soak-seconds N] [--only a,b] [--dataset DIR]...
+ * [--scale 10k|100k|1m] [--out DIR] [--docs]`
  * (`--no-docs`, the old opt-out, is still accepted and changes nothing).
  * @throws {RangeError} on an unknown flag or stage
  */
@@ -104,6 +135,9 @@ export function parseArgs(args: readonly string[]): BenchOptions {
   let outDir = "bench-results";
   let docs = false;
   let soakSeconds: number | undefined;
+  let onlyGiven = false;
+  let scale: number | undefined;
+  const datasets: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--quick" || a === "--tiny" || a === "--soak") {
@@ -112,10 +146,15 @@ export function parseArgs(args: readonly string[]): BenchOptions {
     else if (a === "--no-docs") docs = false;
     else if (a === "--soak-seconds") soakSeconds = positive(args[++i], a);
     else if (a === "--out") outDir = args[++i] ?? outDir;
-    else if (a === "--only") only = stageList(args[++i] ?? "");
+    else if (a === "--only") {
+      only = stageList(args[++i] ?? "");
+      onlyGiven = true;
+    } else if (a === "--dataset") datasets.push(required(args[++i], a));
+    else if (a === "--scale") scale = scaleOf(args[++i]);
     else throw new RangeError(`Cannot run bench: unknown argument "${a}"`);
   }
   const sizes = MODES[mode === "soak" ? "default" : mode];
+  if (scale !== undefined && !onlyGiven) only = ["sweep", "scale"];
   return {
     mode,
     only: new Set(only),
@@ -124,7 +163,30 @@ export function parseArgs(args: readonly string[]): BenchOptions {
     batchSize: 32,
     ...sizes,
     soakSeconds: soakSeconds ?? (mode === "soak" ? 600 : sizes.soakSeconds),
+    datasets,
+    scaleSizes: scale === undefined
+      ? sizes.scaleSizes
+      : Object.values(SCALES).filter((n) => n <= scale),
   };
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value === "" || value.startsWith("--")) {
+    throw new RangeError(`Cannot run bench: ${flag} takes a folder`);
+  }
+  return value;
+}
+
+function scaleOf(value: string | undefined): number {
+  const n = SCALES[String(value).toLowerCase()];
+  if (n === undefined) {
+    throw new RangeError(
+      `Cannot run bench: --scale takes one of ${
+        Object.keys(SCALES).join(", ")
+      }: got "${value}"`,
+    );
+  }
+  return n;
 }
 
 function positive(value: string | undefined, flag: string): number {

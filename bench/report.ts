@@ -10,6 +10,15 @@ import type { IndexResults, QualityRow } from "./index_stage.ts";
 import type { IngestResults } from "./ingest_stage.ts";
 import type { SearchRow } from "./search_stage.ts";
 import type { AbResults } from "./pipeline_ab.ts";
+import type { SweepResults } from "./sweep_stage.ts";
+import type { ScaleResults } from "./scale_stage.ts";
+import {
+  indexTargets,
+  replicasSection,
+  scaleSection,
+  sweepSection,
+} from "./report_index.ts";
+import type { ReplicasResults } from "./replicas_stage.ts";
 import type { MachineInfo } from "./_stats.ts";
 
 /** Everything one run measured; absent stages were not selected. */
@@ -25,6 +34,9 @@ export interface BenchResults {
   ingest?: IngestResults;
   index?: IndexResults;
   search?: { device?: string; skipped?: string; rows: SearchRow[] };
+  sweep?: SweepResults;
+  scale?: ScaleResults;
+  replicas?: ReplicasResults;
   seconds?: number;
 }
 
@@ -119,6 +131,7 @@ function targets(r: BenchResults): Target[] {
   }
   const rows = r.search?.rows ?? [];
   for (const row of rows) searchTargets(row, add);
+  indexTargets(r, add);
   if (r.index) {
     add(
       `4 recall@10 fresh (${r.index.fresh.n})`,
@@ -363,6 +376,9 @@ export function renderReport(r: BenchResults): string {
   if (r.ingest) parts.push(ingestSection(r.ingest));
   if (r.search) parts.push(searchSection(r.search));
   if (r.index) parts.push(indexSection(r.index));
+  if (r.sweep) parts.push(sweepSection(r.sweep));
+  if (r.scale) parts.push(scaleSection(r.scale));
+  if (r.replicas) parts.push(replicasSection(r.replicas));
   if (r.devices) parts.push(devicesSection(r.devices));
   return parts.join("\n\n") + "\n";
 }

@@ -58,12 +58,16 @@ export abstract class BaseIndex implements VectorIndex {
   protected abstract addRows(from: number, to: number): void;
   /** Mirrors the removal of a row that `addRows` had added. */
   protected abstract removeRow(row: number): void;
-  /** Fills `this.top` with the best k live rows for a normalised query. */
+  /**
+   * Fills `this.top` with the best k live rows for a normalised query; `ef` is the
+   * candidate list size asked for (graph indexes only).
+   */
   protected abstract searchInto(
     query: Float32Array,
     offset: number,
     k: number,
     filters: readonly AttrFilter[],
+    ef: number,
   ): void;
   /** Implementation-specific stats. */
   protected abstract nativeStats(): {
@@ -131,9 +135,12 @@ export abstract class BaseIndex implements VectorIndex {
 
   search(vector: Float32Array, options: SearchOptions): SearchHit[] {
     this.#alive("search");
-    const { k, filters } = checkSearchOptions(options);
+    const { k, filters, ef } = checkSearchOptions(options);
     normaliseInto("search", vector, this.dims, this.#query, 0);
-    return this.searchNormalised(this.#query, 0, k, filters ?? NO_FILTERS);
+    return this.searchNormalised(this.#query, 0, k, {
+      filters: filters ?? NO_FILTERS,
+      ef: ef ?? this.options.expansionSearch,
+    });
   }
 
   searchMany(
@@ -144,13 +151,16 @@ export abstract class BaseIndex implements VectorIndex {
     if (!Array.isArray(vectors)) {
       throw new TypeError("Cannot search: vectors must be an array");
     }
-    const { k, filters } = checkSearchOptions(options);
+    const { k, filters, ef } = checkSearchOptions(options);
     const dims = this.dims;
     const queries = new Float32Array(vectors.length * dims);
     vectors.forEach((v, i) =>
       normaliseInto("search", v, dims, queries, i * dims)
     );
-    return this.searchManyNormalised(queries, k, filters ?? NO_FILTERS);
+    return this.searchManyNormalised(queries, k, {
+      filters: filters ?? NO_FILTERS,
+      ef: ef ?? this.options.expansionSearch,
+    });
   }
 
   searchLexical(text: string, options: LexicalSearchOptions): LexicalHit[] {
@@ -175,12 +185,12 @@ export abstract class BaseIndex implements VectorIndex {
   protected searchManyNormalised(
     queries: Float32Array,
     k: number,
-    filters: readonly AttrFilter[],
+    tuning: SearchTuning,
   ): SearchHit[][] {
     const n = queries.length / this.dims;
     const out: SearchHit[][] = new Array(n);
     for (let i = 0; i < n; i++) {
-      out[i] = this.searchNormalised(queries, i * this.dims, k, filters);
+      out[i] = this.searchNormalised(queries, i * this.dims, k, tuning);
     }
     return out;
   }
@@ -189,10 +199,12 @@ export abstract class BaseIndex implements VectorIndex {
     query: Float32Array,
     offset: number,
     k: number,
-    filters: readonly AttrFilter[],
+    tuning: SearchTuning,
   ): SearchHit[] {
     this.top.reset(k);
-    if (this.store.size > 0) this.searchInto(query, offset, k, filters);
+    if (this.store.size > 0) {
+      this.searchInto(query, offset, k, tuning.filters, tuning.ef);
+    }
     return this.top.hits(this.store);
   }
 
@@ -275,3 +287,9 @@ export abstract class BaseIndex implements VectorIndex {
 }
 
 const NO_FILTERS: readonly AttrFilter[] = [];
+
+/** Checked filters and the candidate list size of one search. */
+export interface SearchTuning {
+  readonly filters: readonly AttrFilter[];
+  readonly ef: number;
+}

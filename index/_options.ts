@@ -12,14 +12,16 @@ import type {
 } from "./vector_index.ts";
 
 /**
- * Shipped USearch settings, chosen by measured recall@10 at 100k × 64 (index/README.md):
- * ≥ 0.99 even on hard, weakly clustered data (0.998 on bench/_vectors, 0.996 on i.i.d.
- * Gaussian with efAdd 200), where M16/ef128 gave 0.66 on i.i.d. Gaussian.
+ * Shipped USearch settings, chosen on the shipped model's embeddings of real catalogues
+ * (`deno task bench --only sweep --dataset …`, docs/BENCHMARKS.md, issue 15): M16/efAdd64
+ * at ef 64 gave recall@10 0.998 (IKEA), 0.997 (grocery), 0.987 (10k synthetic
+ * catalogue) and 0.993 on 100k clustered synthetic vectors, at ~7× the QPS of the
+ * previous M32/efAdd128/ef512 on the same data. A search can ask for more with `ef`.
  */
 export const USEARCH_DEFAULTS = {
-  connectivity: 32,
-  expansionAdd: 128,
-  expansionSearch: 512,
+  connectivity: 16,
+  expansionAdd: 64,
+  expansionSearch: 64,
   quantization: "f32" as Quantization,
 } as const;
 

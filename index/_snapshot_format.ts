@@ -83,6 +83,24 @@ export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
+/**
+ * Size and hex sha256 of a file, read in 8 MiB pieces (a graph file of a million
+ * products is hundreds of MiB: it is never held whole).
+ */
+export async function fileEntry(path: string): Promise<FileEntry> {
+  const hash = createHash("sha256");
+  const buffer = new Uint8Array(8 << 20);
+  let bytes = 0;
+  using file = await Deno.open(path, { read: true });
+  for (;;) {
+    const n = await file.read(buffer);
+    if (n === null) break;
+    hash.update(buffer.subarray(0, n));
+    bytes += n;
+  }
+  return { bytes, sha256: hash.digest("hex") };
+}
+
 /** The folder name of snapshot number `seq`. */
 export function snapshotName(seq: number): string {
   return `snap-${String(seq).padStart(10, "0")}`;

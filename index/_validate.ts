@@ -103,13 +103,13 @@ export function checkRecord(record: unknown): asserts record is ProductRecord {
 /**
  * Checks search options.
  * @throws {TypeError} on malformed options or filters
- * @throws {RangeError} when k is not an integer in 1..MAX_K
+ * @throws {RangeError} when k or ef is not an integer in 1..MAX_K
  */
 export function checkSearchOptions(options: unknown): SearchOptions {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("Cannot search: options must be an object with k");
   }
-  const { k, filters } = options as Record<string, unknown>;
+  const { k, filters, ef } = options as Record<string, unknown>;
   if (typeof k !== "number") {
     throw new TypeError(
       `Cannot search: k must be a number, got ${describe(k)}`,
@@ -120,12 +120,27 @@ export function checkSearchOptions(options: unknown): SearchOptions {
       `Cannot search: k must be an integer in 1..${MAX_K}, got ${k}`,
     );
   }
-  if (filters === undefined) return { k };
+  if (ef !== undefined) checkEf(ef);
+  const tuning = ef === undefined ? {} : { ef: ef as number };
+  if (filters === undefined) return { k, ...tuning };
   if (!Array.isArray(filters)) {
     throw new TypeError("Cannot search: filters must be an array");
   }
   for (const f of filters as unknown[]) checkFilter(f);
-  return { k, filters: filters as AttrFilter[] };
+  return { k, filters: filters as AttrFilter[], ...tuning };
+}
+
+function checkEf(ef: unknown): void {
+  if (typeof ef !== "number") {
+    throw new TypeError(
+      `Cannot search: ef must be a number, got ${describe(ef)}`,
+    );
+  }
+  if (!Number.isInteger(ef) || ef < 1 || ef > MAX_K) {
+    throw new RangeError(
+      `Cannot search: ef must be an integer in 1..${MAX_K}, got ${ef}`,
+    );
+  }
 }
 
 function checkFilter(filter: unknown): void {

@@ -23,16 +23,19 @@
  * - Snapshots: `saveSnapshot` writes a folder atomically (temp dir, fsync, rename) with a
  *   checksummed manifest; `loadLatestSnapshot` returns the newest valid one, reporting
  *   and skipping corrupt ones. Neither takes a signal: both are bounded local file I/O.
+ * - Search on every core: `SearchReplicas` runs Workers that each hold a replica loaded
+ *   from the writer's snapshots and kept in step by its numbered deltas.
  * @module
  */
 
 export type { Quantization, VectorIndex } from "./vector_index.ts";
-export type { IndexKind } from "./vector_index.ts";
+export type { IndexKind, SearchOptions } from "./vector_index.ts";
 export { createBruteForceIndex } from "./brute_force_index.ts";
 export { createUsearchIndex } from "./usearch_index.ts";
 export { USEARCH_DEFAULTS } from "./_options.ts";
 export { IndexHolder, type IndexLease } from "./index_holder.ts";
 export { saveSnapshot } from "./snapshot_save.ts";
 export { loadLatestSnapshot, verifySnapshot } from "./snapshot_load.ts";
-export { listSnapshots } from "./_snapshot_format.ts";
-export { compact } from "./rebuild.ts";
+export { GRAPH as GRAPH_FILE, listSnapshots } from "./_snapshot_format.ts";
+export { compact, rebuild } from "./rebuild.ts";
+export { SearchReplicas } from "./search_replicas.ts";

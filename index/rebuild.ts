@@ -23,6 +23,11 @@ export interface RebuildOptions {
   readonly yieldFn?: () => Promise<void>;
   /** Receives `index_compacted`. */
   readonly log?: Logger;
+  /**
+   * Threads of each chunk's batched insert into the new graph (0: every core); the
+   * rebuilt index keeps it as its `bulkThreads`. @default the source's `bulkThreads`
+   */
+  readonly bulkThreads?: number;
 }
 
 /**
@@ -45,9 +50,16 @@ export async function rebuild(
   const yieldFn = options.yieldFn ??
     (() => new Promise<void>((r) => setTimeout(r, 0)));
   options.signal?.throwIfAborted();
+  const bulkThreads = options.bulkThreads ?? source.options.bulkThreads;
+  if (!Number.isInteger(bulkThreads) || bulkThreads < 0) {
+    throw new RangeError(
+      `Cannot rebuild: bulkThreads must be an integer ≥ 0, got ${bulkThreads}`,
+    );
+  }
   const next: BaseIndex = source instanceof UsearchIndex
     ? UsearchIndex.fromResolved({
       ...source.options,
+      bulkThreads,
       initialCapacity: source.size + 1,
     })
     : BruteForceIndex.fromResolved({

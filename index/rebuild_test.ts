@@ -123,3 +123,17 @@ Deno.test("compact() swaps a rebuilt index in and retires the old one", async ()
   assert.ok(log.lines.some((l) => l.event === "index_compacted"));
   await assert.rejects(compact(new IndexHolder()), IndexError);
 });
+
+Deno.test("rebuild() inserts with the threads it is given and checks them", async () => {
+  using source = churned("usearch");
+  using next = await rebuild(source, { bulkThreads: 2, chunkSize: 100 });
+  assert.equal(next.options.bulkThreads, 2);
+  assert.equal(source.options.bulkThreads, 1);
+  for (const q of queries) {
+    assert.deepEqual(
+      next.search(q, { k: 10 }).map((h) => h.id),
+      source.search(q, { k: 10 }).map((h) => h.id),
+    );
+  }
+  await assert.rejects(() => rebuild(source, { bulkThreads: -1 }), RangeError);
+});

@@ -10,6 +10,8 @@ import type { ProductRecord } from "../types.ts";
 import type { BaseIndex } from "./_base_index.ts";
 import { resolveOptions } from "./_options.ts";
 import {
+  type FileEntry,
+  fileEntry,
   GRAPH,
   listSnapshots,
   MANIFEST,
@@ -178,6 +180,7 @@ async function checkFile(
 ): Promise<Uint8Array | string> {
   const entry = manifest.files[name];
   if (entry === undefined) return `${name} is missing from the manifest`;
+  if (name === GRAPH) return await checkStreamed(path, name, entry);
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(join(path, name));
@@ -189,6 +192,25 @@ async function checkFile(
   }
   if (sha256(bytes) !== entry.sha256) return `${name} checksum mismatch`;
   return bytes;
+}
+
+/** Checks a file USearch reads itself without holding it (it can be hundreds of MiB). */
+async function checkStreamed(
+  path: string,
+  name: string,
+  entry: FileEntry,
+): Promise<Uint8Array | string> {
+  let found: FileEntry;
+  try {
+    found = await fileEntry(join(path, name));
+  } catch (err: unknown) {
+    return `cannot read ${name}: ${String(err)}`;
+  }
+  if (found.bytes !== entry.bytes) {
+    return `${name} has ${found.bytes} bytes, manifest says ${entry.bytes}`;
+  }
+  if (found.sha256 !== entry.sha256) return `${name} checksum mismatch`;
+  return new Uint8Array(0);
 }
 
 function build(
@@ -228,21 +250,36 @@ function build(
   return { index, graphLoaded };
 }
 
+/**
+ * Parses records.jsonl piece by piece (about 4 MiB at a line boundary): decoding the
+ * whole file into one string would hit V8's string length limit (2^29 characters)
+ * at around two million products.
+ */
 function parseRecords(bytes: Uint8Array, count: number) {
-  const lines = new TextDecoder().decode(bytes).split("\n");
-  if (lines.at(-1) === "") lines.pop();
-  if (lines.length !== count) {
-    throw new RangeError(
-      `${RECORDS} has ${lines.length} lines, manifest says ${count}`,
-    );
-  }
   const rows: number[] = new Array(count);
   const records: ProductRecord[] = new Array(count);
-  lines.forEach((line, i) => {
-    const [row, record] = JSON.parse(line) as [number, ProductRecord];
-    rows[i] = row;
-    records[i] = record;
-  });
+  const decoder = new TextDecoder();
+  let n = 0;
+  for (let start = 0; start < bytes.length;) {
+    let end = Math.min(bytes.length, start + (4 << 20));
+    if (end < bytes.length) {
+      const nl = bytes.indexOf(10, end);
+      end = nl < 0 ? bytes.length : nl + 1;
+    }
+    for (const line of decoder.decode(bytes.subarray(start, end)).split("\n")) {
+      if (line === "") continue;
+      if (n < count) {
+        const [row, record] = JSON.parse(line) as [number, ProductRecord];
+        rows[n] = row;
+        records[n] = record;
+      }
+      n++;
+    }
+    start = end;
+  }
+  if (n !== count) {
+    throw new RangeError(`${RECORDS} has ${n} lines, manifest says ${count}`);
+  }
   return { rows, records };
 }
 

@@ -13,6 +13,7 @@ import type { ProductRecord } from "../types.ts";
 import { BaseIndex } from "./_base_index.ts";
 import {
   type FileEntry,
+  fileEntry,
   GRAPH,
   listSnapshots,
   MANIFEST,
@@ -245,8 +246,7 @@ async function syncExisting(path: string): Promise<FileEntry> {
     using file = await Deno.open(path, { read: true, write: true });
     await file.sync();
   }
-  const bytes = await Deno.readFile(path);
-  return { bytes: bytes.length, sha256: sha256(bytes) };
+  return await fileEntry(path);
 }
 
 async function fsyncDir(path: string): Promise<void> {

@@ -256,3 +256,30 @@ Deno.test("saveSnapshot() captures the index as it was at the call", async () =>
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("loadLatestSnapshot() reads a records file larger than one 4 MiB parse piece", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    using index = createBruteForceIndex({ dims: DIMS, modelVersion: "m1" });
+    const vectors = randomVectors(12_000, DIMS, 77);
+    // Multi-byte titles of ~400 bytes: about 5 MiB of records, pieces split mid-file.
+    const title = (i: number) => `Ærø ${i} ` + "ünïcødé ".repeat(40);
+    index.upsertMany(
+      vectors.map((vector, i) => ({
+        record: record(i, { title: title(i) }),
+        vector,
+      })),
+    );
+    const saved = await saveSnapshot(index, dir);
+    assert.ok(saved.manifest.files["records.jsonl"]!.bytes > 4 << 20);
+    const loaded = await loadLatestSnapshot(dir);
+    assert.ok(loaded);
+    using back = loaded.index;
+    assert.equal(back.size, 12_000);
+    for (const i of [0, 5000, 9999, 11_999]) {
+      assert.deepEqual(back.get(`p${i}`), index.get(`p${i}`));
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

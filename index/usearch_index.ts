@@ -10,7 +10,7 @@
 import usearch from "usearch";
 import { IndexError } from "../errors.ts";
 import type { AttrFilter, SearchHit } from "../types.ts";
-import { BaseIndex } from "./_base_index.ts";
+import { BaseIndex, type SearchTuning } from "./_base_index.ts";
 import { resolveOptions } from "./_options.ts";
 import { scanAll, scanFiltered } from "./_scan.ts";
 import type {
@@ -51,7 +51,9 @@ export class UsearchIndex extends BaseIndex {
         quantization: SCALARS[options.quantization],
         connectivity: options.connectivity,
         expansion_add: options.expansionAdd,
-        expansion_search: options.expansionSearch,
+        // Each search asks for max(ef, hits) candidates and USearch explores
+        // max(this, asked): 1 lets every search choose its own ef (SearchOptions.ef).
+        expansion_search: 1,
         multi: false,
       });
     } catch (err: unknown) {
@@ -126,23 +128,25 @@ export class UsearchIndex extends BaseIndex {
     offset: number,
     k: number,
     filters: readonly AttrFilter[],
+    ef: number,
   ): void {
     const live = this.store.size;
     const q = offset === 0 && query.length === this.dims
       ? query
       : query.subarray(offset, offset + this.dims);
     let pool = live;
-    let wanted = Math.min(this.#oversample(k), live);
+    let wanted = Math.min(Math.max(this.#oversample(k), ef), live);
     if (filters.length > 0) {
       pool = this.store.candidates(filters).size;
       if (pool <= this.options.exactFilterMaxRows) {
         scanFiltered(this.store, query, offset, filters, this.top);
         return;
       }
-      // Expect pool/live of the neighbours to pass; ask for twice what that predicts.
+      // Expect pool/live of the candidates to pass: widen the list so that about
+      // max(ef, 2k) of them match, the list an unfiltered search of ef would rank.
       wanted = Math.min(
         live,
-        Math.max(k * 4, Math.ceil((2 * k * live) / pool)),
+        Math.max(k * 4, Math.ceil((Math.max(ef, 2 * k) * live) / pool)),
       );
     }
     const need = Math.min(k, pool);
@@ -171,14 +175,15 @@ export class UsearchIndex extends BaseIndex {
   protected override searchManyNormalised(
     queries: Float32Array,
     k: number,
-    filters: readonly AttrFilter[],
+    tuning: SearchTuning,
   ): SearchHit[][] {
     const n = queries.length / this.dims;
     const live = this.store.size;
+    const filters = tuning.filters;
     if (filters.length > 0 || n < 2 || live === 0) {
-      return super.searchManyNormalised(queries, k, filters);
+      return super.searchManyNormalised(queries, k, tuning);
     }
-    const wanted = Math.min(this.#oversample(k), live);
+    const wanted = Math.min(Math.max(this.#oversample(k), tuning.ef), live);
     const res = this.#index.search(
       queries,
       wanted,
@@ -197,7 +202,7 @@ export class UsearchIndex extends BaseIndex {
       );
       out[i] = this.top.count >= Math.min(k, live)
         ? this.top.hits(this.store)
-        : this.searchNormalised(queries, i * this.dims, k, filters);
+        : this.searchNormalised(queries, i * this.dims, k, tuning);
     }
     return out;
   }

@@ -134,6 +134,41 @@ Deno.test("createUsearchIndex() never reuses keys and counts tombstones", () => 
   assert.equal(index.size, 10);
 });
 
+Deno.test("search() takes its ef per request, without a rebuild", () => {
+  // Hard data (i.i.d. Gaussian) on a sparse graph, so the candidate list size shows.
+  const hard = randomVectors(3200, DIMS, 5);
+  const small = { ...options, connectivity: 8, expansionAdd: 32 };
+  using index = createUsearchIndex({ ...small, expansionSearch: 10 });
+  using exact = createBruteForceIndex(options);
+  for (const target of [index, exact]) {
+    target.upsertMany(
+      hard.slice(0, 3000).map((vector, i) => ({ record: record(i), vector })),
+    );
+  }
+  const recallAt = (ef?: number) => {
+    let found = 0;
+    for (const q of hard.slice(3000)) {
+      const want = new Set(exact.search(q, { k: 10 }).map((h) => h.id));
+      const got = index.search(q, ef === undefined ? { k: 10 } : { k: 10, ef });
+      assert.equal(got.length, 10);
+      found += got.filter((h) => want.has(h.id)).length;
+    }
+    return found / 2000;
+  };
+  const byDefault = recallAt();
+  assert.equal(recallAt(10), byDefault, "ef 10 is the index's default");
+  const wide = recallAt(1000);
+  assert.ok(byDefault < 0.9, `ef 10 recall@10 ${byDefault}`);
+  assert.ok(wide >= 0.99, `ef 1000 recall@10 ${wide}`);
+  for (const ef of [0, 1.5, 10_001]) {
+    assert.throws(() => index.search(hard[0]!, { k: 10, ef }), RangeError);
+  }
+  assert.throws(
+    () => index.search(hard[0]!, { k: 10, ef: "64" as never }),
+    TypeError,
+  );
+});
+
 Deno.test("createUsearchIndex() reports every invalid option at once", () => {
   assert.throws(
     () =>

@@ -34,8 +34,8 @@ export interface UsearchIndexOptions extends IndexOptions {
   /** Candidate list size while inserting (efConstruction). @default 128 */
   readonly expansionAdd?: number;
   /**
-   * Candidate list size while searching (ef); fixed at construction. Lower it (e.g. 128)
-   * for ~3× the QPS when embeddings are well clustered. @default 512
+   * Candidate list size while searching (ef) when a search names none; a search can ask
+   * for another with {@linkcode SearchOptions.ef}, without a rebuild. @default 512
    */
   readonly expansionSearch?: number;
   /** Stored scalar type. @default "f32" */
@@ -80,6 +80,12 @@ export interface SearchOptions {
   readonly k: number;
   /** Attribute equality filters, ANDed; values compared as strings. */
   readonly filters?: readonly AttrFilter[];
+  /**
+   * HNSW candidate list size for this search (1..10000): higher finds more of the true
+   * nearest neighbours at a higher cost. USearch explores max(ef, hits asked for).
+   * Ignored by brute force. @default the index's `expansionSearch`
+   */
+  readonly ef?: number;
 }
 
 /** Parameters of a lexical (BM25) search. */

@@ -20,7 +20,7 @@ import {
 } from "../encode/mod.ts";
 import { startEmbeddedBroker } from "../broker/mod.ts";
 import { routeProcessWarnings } from "../ingest/mod.ts";
-import type { VectorIndex } from "../index/mod.ts";
+import { USEARCH_DEFAULTS, type VectorIndex } from "../index/mod.ts";
 import { createMemoryLogger } from "../log.ts";
 import { type BenchCatalog, benchCatalog } from "../bench/_catalog.ts";
 import { machineInfo, round } from "../bench/_stats.ts";
@@ -34,6 +34,10 @@ import { runIngestStage } from "../bench/ingest_stage.ts";
 import { runPipelineAb } from "../bench/pipeline_ab.ts";
 import { buildUsearch, dataset, runIndexStage } from "../bench/index_stage.ts";
 import { runSearchSize, type SearchRow } from "../bench/search_stage.ts";
+import { runSweepStage, syntheticSet } from "../bench/sweep_stage.ts";
+import { runScaleStage } from "../bench/scale_stage.ts";
+import { runReplicasStage } from "../bench/replicas_stage.ts";
+import { catalogEmbeddings } from "../bench/_embeddings.ts";
 import { wrkAvailable } from "../bench/_wrk.ts";
 import { BENCH_USAGE, type BenchOptions, parseArgs } from "../bench/options.ts";
 import { cliArgs, UsageError } from "../cli.ts";
@@ -158,6 +162,28 @@ async function run(options: BenchOptions): Promise<BenchResults> {
     results.index = r.results;
     big = stack.use(r.index);
   }
+  if (has("sweep")) results.sweep = await sweepStage(options, bundle);
+  if (has("scale")) {
+    results.scale = await runScaleStage({
+      sizes: options.scaleSizes,
+      dims: bundle.manifest.dims,
+      queries: options.sweepQueries,
+      progress,
+    });
+  }
+  if (has("replicas")) {
+    if (await wrkAvailable()) {
+      results.replicas = await runReplicasStage({
+        n: options.indexN,
+        dims: bundle.manifest.dims,
+        seconds: options.searchSeconds,
+        connections: options.connections,
+        progress,
+      });
+    } else {progress(
+        "replicas: SKIPPED: wrk is not installed (apt-get install wrk)",
+      );}
+  }
   if (has("search")) results.search = await searchStage(options, bundle, big);
   // Last: once wasm/WebGPU sessions have run in this process, the service's image
   // Workers (IMAGE_WORKERS) stopped answering (seen 2026-11-25), so devices go after it.
@@ -202,6 +228,22 @@ async function roundLimits(
   return { decodePerS: decoded.perS, encodePerS };
 }
 
+async function sweepStage(options: BenchOptions, bundle: ModelBundle) {
+  const sets = [];
+  for (const dir of options.datasets) {
+    sets.push(
+      await catalogEmbeddings(dir, bundle, {
+        cacheDir: join(options.outDir, "cache"),
+        queries: options.sweepQueries,
+        progress,
+      }),
+    );
+  }
+  const dims = bundle.manifest.dims;
+  sets.push(syntheticSet(options.sweepN, options.sweepQueries, dims));
+  return runSweepStage({ sets, progress });
+}
+
 async function searchStage(
   options: BenchOptions,
   bundle: ModelBundle,
@@ -219,12 +261,10 @@ async function searchStage(
   );
   for (const n of sizes) {
     progress(`search: building a ${n}-product index`);
+    // The shipped settings, built on every core (the index stage times builds).
     using built = buildUsearch(dataset(n, 0, dims).data, dims, {
-      connectivity: 16,
-      expansionAdd: 128,
-      expansionSearch: 128,
-      quantization: "f32",
-    }).index;
+      ...USEARCH_DEFAULTS,
+    }, 0).index;
     rows.push(
       await runSearchSize(built, encoders, {
         seconds: options.searchSeconds,
