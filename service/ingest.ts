@@ -58,6 +58,8 @@ export interface IngestDeps {
   readonly partitions: number;
   /** Called on every group join (the log is checked again). */
   readonly onAssigned?: () => void;
+  /** Called when Kafka moved a partition past events it deleted before they were read. */
+  readonly onOffsetReset?: (partition: number) => void;
 }
 
 /** Running ingestion. */
@@ -92,6 +94,7 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
       heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
       fromBeginning: true,
       onAssign: ({ assigned }) => onAssign(deps, assigned),
+      onOffsetReset: (partition) => deps.onOffsetReset?.(partition),
     }),
   );
   const dlq = stack.use(

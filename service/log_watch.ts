@@ -1,6 +1,7 @@
 /**
- * Keeps the live index tied to the log it was built from. Every `intervalMs`, and at
- * once after every partition assignment, it reads the cluster id, topic id and log
+ * Keeps the live index tied to the log it was built from. Every `intervalMs`, at once
+ * after every partition assignment and at once when Kafka reset a partition's fetch
+ * position (its next offset was deleted), it reads the cluster id, topic id and log
  * start/end offsets and compares them with what the index covers (see
  * {@linkcode logMismatch}). On a mismatch it rebuilds: live ingestion pauses and drains,
  * an empty index replaces the live one, what was covered and committed is forgotten, the
@@ -60,6 +61,8 @@ export class LogWatch implements AsyncDisposable {
   readonly #stop = new AbortController();
   #last: { reason: string; detail: string; atMs: number } | null = null;
   #failedChecks = 0;
+  /** Covered offset per partition when Kafka reset its fetch position, not yet checked. */
+  #resets = new Map<number, string>();
 
   constructor(options: LogWatchOptions) {
     this.#o = options;
@@ -91,13 +94,37 @@ export class LogWatch implements AsyncDisposable {
     this.#wake.resolve();
   }
 
+  /**
+   * Kafka moved `partition`'s fetch position to its log start because the next offset
+   * was gone. The consumer reads on from there at once, so the covered offset is taken
+   * now: the check that follows compares it, not a later one, with the log start.
+   */
+  offsetReset(partition: number): void {
+    const next = this.#o.rebuild.covered()[String(partition)];
+    if (next !== undefined && !this.#resets.has(partition)) {
+      this.#resets.set(partition, next);
+    }
+    this.checkSoon();
+  }
+
   /** One check now; rebuilds on a mismatch. Returns the mismatch, if any. */
   async check(): Promise<LogMismatch | null> {
-    const { mismatch, state } = await confirmedMismatch(
-      this.#belongs,
-      () => this.#o.rebuild.covered(),
-      () => this.#o.reader.read(this.#o.topic),
-    );
+    const resets = this.#resets;
+    this.#resets = new Map();
+    let found;
+    try {
+      found = await confirmedMismatch(
+        this.#belongs,
+        () => this.#covered(resets),
+        () => this.#o.reader.read(this.#o.topic),
+      );
+    } catch (err) {
+      for (const [p, next] of resets) {
+        if (!this.#resets.has(p)) this.#resets.set(p, next);
+      }
+      throw err;
+    }
+    const { mismatch, state } = found;
     if (!state.exists) {
       this.#topicMissing();
       return null;
@@ -105,6 +132,17 @@ export class LogWatch implements AsyncDisposable {
     this.#missingSince = null;
     if (mismatch !== null) await this.#rebuild(mismatch, state);
     return mismatch;
+  }
+
+  /** Covered offsets, with the one each partition had when Kafka reset its position. */
+  #covered(
+    resets: ReadonlyMap<number, string>,
+  ): Readonly<Record<string, string>> {
+    const covered = { ...this.#o.rebuild.covered() };
+    for (const [p, next] of resets) {
+      if (covered[String(p)] !== undefined) covered[String(p)] = next;
+    }
+    return covered;
   }
 
   #topicMissing(): void {
@@ -135,6 +173,7 @@ export class LogWatch implements AsyncDisposable {
       try {
         await r.installEmptyIndex();
         r.forgetProgress();
+        this.#resets.clear();
         this.#belongs = recordOf(state);
         const starts = new Map(
           state.partitions.map((p) => [p.partition, p.low]),

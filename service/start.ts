@@ -225,6 +225,7 @@ export async function startService(
       covered,
       partitions: topicInfo.partitions,
       onAssigned: () => watch?.checkSoon(),
+      onOffsetReset: (partition) => watch?.offsetReset(partition),
     });
     source = ingest.source;
     stack.use(ingest);
