@@ -149,6 +149,7 @@ async function compose(
     swaps,
     partitions,
     onAssigned: () => watch.checkSoon(),
+    onOffsetReset: (partition) => watch.offsetReset(partition),
   });
   watch.start();
   log.info("service_started", {

@@ -42,8 +42,15 @@ export interface IngestResults {
   readonly memory: {
     readonly seconds: number;
     readonly samples: number[];
-    /** Per sample: JS heap in use, the index's own memory estimate, its stale rows. */
+    /**
+     * Per sample: JS heap in use and reserved, memory outside the heap that JS objects
+     * hold (ArrayBuffers: image bytes, tensors), the index's own memory estimate, its
+     * stale rows. What RSS holds beyond heap total and external is native (onnxruntime,
+     * USearch, allocator, Workers' isolates).
+     */
     readonly heapMiB: number[];
+    readonly heapTotalMiB: number[];
+    readonly externalMiB: number[];
     readonly indexMiB: number[];
     readonly staleRows: number[];
     readonly warmupSamples: number;
@@ -56,6 +63,8 @@ export interface IngestResults {
 /** Per-second samples beside RSS during the soak. */
 interface MemoryDetail {
   readonly heapMiB: number[];
+  readonly heapTotalMiB: number[];
+  readonly externalMiB: number[];
   readonly indexMiB: number[];
   readonly staleRows: number[];
 }
@@ -145,7 +154,13 @@ export async function runIngestStage(
       `ingest: memory soak at ${rate}/s for ${options.soakSeconds} s`,
     );
     const samples: number[] = [];
-    const detail: MemoryDetail = { heapMiB: [], indexMiB: [], staleRows: [] };
+    const detail: MemoryDetail = {
+      heapMiB: [],
+      heapTotalMiB: [],
+      externalMiB: [],
+      indexMiB: [],
+      staleRows: [],
+    };
     await steady(
       service,
       producer,
@@ -209,7 +224,10 @@ async function steady(
     if (samples === null || performance.now() < nextSample) return;
     samples.push(rssMiB());
     const stats = service.holder.current?.stats();
-    detail?.heapMiB.push(round(Deno.memoryUsage().heapUsed / 2 ** 20, 1));
+    const usage = Deno.memoryUsage();
+    detail?.heapMiB.push(round(usage.heapUsed / 2 ** 20, 1));
+    detail?.heapTotalMiB.push(round(usage.heapTotal / 2 ** 20, 1));
+    detail?.externalMiB.push(round(usage.external / 2 ** 20, 1));
     detail?.indexMiB.push(round((stats?.memoryBytes ?? NaN) / 2 ** 20, 1));
     detail?.staleRows.push(stats?.staleRows ?? NaN);
     nextSample += 1000;

@@ -19,6 +19,7 @@
 import type { Consumer, EachBatchPayload } from "kafkajs";
 import { SourceError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { watchOffsetResets } from "./_offset_resets.ts";
 import type { MessagePosition, SourceMessage } from "../types.ts";
 import { BoundedQueue } from "./_bounded_queue.ts";
 import { createKafkaClient } from "./_client.ts";
@@ -76,6 +77,12 @@ export interface KafkaSourceOptions {
   readonly onAssign?: (
     change: { assigned: readonly number[]; revoked: readonly number[] },
   ) => Readonly<Record<number, string>> | void;
+  /**
+   * Called when the next offset to fetch of a partition was no longer in the log and
+   * kafkajs moved it to the log start (retention deleted events not read yet): what lay
+   * in between was skipped. @default none
+   */
+  readonly onOffsetReset?: (partition: number) => void;
 }
 
 /** A Kafka event source with lag and connection status. */
@@ -128,7 +135,11 @@ class KafkaSourceImpl implements KafkaSource {
     };
     const kafka = createKafkaClient({
       ...client,
-      log: options.log.child({ component: "kafkajs" }),
+      log: watchOffsetResets(
+        options.log.child({ component: "kafkajs" }),
+        options.topic,
+        (partition) => options.onOffsetReset?.(partition),
+      ),
     });
     this.#consumer = kafka.consumer({
       groupId: options.groupId ?? OPTIONS.kafka.groupId.default,

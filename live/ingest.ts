@@ -56,6 +56,8 @@ export interface IngestTargets {
   readonly partitions: number;
   /** Called on every group join (the log is checked again). */
   readonly onAssigned: () => void;
+  /** Called when Kafka moved a partition past events it deleted before they were read. */
+  readonly onOffsetReset: (partition: number) => void;
 }
 
 /** The consumer's status before it is started. */
@@ -150,6 +152,7 @@ export class LiveIngest implements AsyncDisposable {
         heartbeatIntervalMs: kafka.heartbeatIntervalMs,
         fromBeginning: true,
         onAssign: ({ assigned }) => this.#onAssign(targets, assigned),
+        onOffsetReset: (partition) => targets.onOffsetReset(partition),
       }),
     );
     const dlq = stack.use(

@@ -1,6 +1,7 @@
 /**
- * Keeps the live index tied to the log it was built from. Every `intervalMs`, and at
- * once after every partition assignment, it reads the cluster id, topic id and log
+ * Keeps the live index tied to the log it was built from. Every `intervalMs`, at once
+ * after every partition assignment and at once when Kafka reset a partition's fetch
+ * position (its next offset was deleted), it reads the cluster id, topic id and log
  * start/end offsets and compares them with what the index covers (see
  * {@linkcode logMismatch}). On a mismatch it rebuilds: live ingestion pauses and drains,
  * an empty index replaces the live one, what was covered and committed is forgotten, the
@@ -81,6 +82,8 @@ export class LogWatch implements AsyncDisposable {
   readonly #stop = new AbortController();
   #last: { reason: string; detail: string; atMs: number } | null = null;
   #failedChecks = 0;
+  /** Covered offset per partition when Kafka reset its fetch position, not yet checked. */
+  #resets = new Map<number, string>();
 
   /** Creates the watch; it checks nothing until {@linkcode LogWatch.start}. */
   constructor(options: LogWatchOptions) {
@@ -112,14 +115,38 @@ export class LogWatch implements AsyncDisposable {
     this.#wake.resolve();
   }
 
+  /**
+   * Kafka moved `partition`'s fetch position to its log start because the next offset
+   * was gone. The consumer reads on from there at once, so the covered offset is taken
+   * now: the check that follows compares it, not a later one, with the log start.
+   */
+  offsetReset(partition: number): void {
+    const next = this.#coveredNow()[String(partition)];
+    if (next !== undefined && !this.#resets.has(partition)) {
+      this.#resets.set(partition, next);
+    }
+    this.checkSoon();
+  }
+
   /** One check now; rebuilds on a mismatch. Returns the mismatch, if any. */
   async check(): Promise<LogMismatch | null> {
     const { live, topic } = this.#o;
-    const { mismatch, state } = await confirmedMismatch(
-      live.belongs,
-      () => live.offsets()[topic] ?? {},
-      () => this.#o.reader.read(this.#o.topic),
-    );
+    const resets = this.#resets;
+    this.#resets = new Map();
+    let found;
+    try {
+      found = await confirmedMismatch(
+        live.belongs,
+        () => this.#covered(resets),
+        () => this.#o.reader.read(topic),
+      );
+    } catch (err) {
+      for (const [p, next] of resets) {
+        if (!this.#resets.has(p)) this.#resets.set(p, next);
+      }
+      throw err;
+    }
+    const { mismatch, state } = found;
     if (!state.exists) {
       this.#topicMissing();
       return null;
@@ -127,6 +154,22 @@ export class LogWatch implements AsyncDisposable {
     this.#missingSince = null;
     if (mismatch !== null) await this.#rebuild(mismatch, state);
     return mismatch;
+  }
+
+  /** What the live index covers of this topic now, by partition. */
+  #coveredNow(): Readonly<Record<string, string>> {
+    return this.#o.live.offsets()[this.#o.topic] ?? {};
+  }
+
+  /** Covered offsets, with the one each partition had when Kafka reset its position. */
+  #covered(
+    resets: ReadonlyMap<number, string>,
+  ): Readonly<Record<string, string>> {
+    const covered = { ...this.#coveredNow() };
+    for (const [p, next] of resets) {
+      if (covered[String(p)] !== undefined) covered[String(p)] = next;
+    }
+    return covered;
   }
 
   #topicMissing(): void {
@@ -155,6 +198,7 @@ export class LogWatch implements AsyncDisposable {
       );
       try {
         await live.resetTo(recordOf(state));
+        this.#resets.clear();
         const starts = new Map(
           state.partitions.map((p) => [p.partition, p.low]),
         );

@@ -10,6 +10,7 @@ import type { Metrics } from "../metrics.ts";
 import { SerialQueue } from "../serial.ts";
 import type { MessagePosition } from "../types.ts";
 import type { Clock } from "./clock.ts";
+import { untilAborted } from "./until_aborted.ts";
 
 /** Next offset to read, per topic and partition: `{ products: { "0": "42" } }`. */
 export type PartitionOffsets = Record<string, Record<string, string>>;
@@ -145,12 +146,9 @@ export class Checkpointer {
 
   /** Checkpoints every `intervalMs` while there is progress, until `signal` aborts. */
   async runTimer(signal: AbortSignal): Promise<void> {
-    const aborted = new Promise<void>((resolve) => {
-      signal.addEventListener("abort", () => resolve(), { once: true });
-    });
     while (!signal.aborted) {
       const wait = this.#deps.clock.delay(this.#options.intervalMs);
-      await Promise.race([wait.promise, aborted]);
+      await untilAborted(wait.promise, signal);
       wait.cancel();
       if (signal.aborted) return;
       // A failure is logged and recorded by checkpoint(); the next tick retries, and the

@@ -4,8 +4,10 @@
  * @module
  */
 import type { Clock } from "./clock.ts";
+import { ABORTED, untilAborted } from "./until_aborted.ts";
 
 const noop = (): void => {};
+
 const TIMEOUT: unique symbol = Symbol("timeout");
 type Timeout = typeof TIMEOUT;
 
@@ -196,12 +198,9 @@ export async function* stoppable<T>(
 ): AsyncGenerator<T> {
   if (signal.aborted) return;
   const it = input[Symbol.asyncIterator]();
-  const stopped = new Promise<Timeout>((resolve) => {
-    signal.addEventListener("abort", () => resolve(TIMEOUT), { once: true });
-  });
   while (true) {
-    const r = await Promise.race([it.next(), stopped]);
-    if (r === TIMEOUT || r.done) return;
+    const r = await untilAborted(it.next(), signal);
+    if (r === ABORTED || r.done) return;
     yield r.value;
   }
 }

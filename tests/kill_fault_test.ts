@@ -2,7 +2,8 @@
  * Issue 5, faults (CI short mode of `deno task faults`): the service runs as a child
  * process and is killed with SIGKILL at a random moment while events stream; then its
  * newest snapshot is left as is, corrupted, or all snapshots are wiped, or the topic is
- * deleted and created again (issue 13: the old log's snapshot must not be used). After restart,
+ * deleted and created again (issue 13: the old log's snapshot must not be used), or the
+ * snapshot folder became unwritable before the kill (nothing committed meanwhile). After restart,
  * the snapshot it loads covers every committed offset and, once caught up, the index
  * holds exactly the live products with their latest titles.
  */
@@ -15,6 +16,7 @@ const MODES: FaultMode[] = [
   "corrupt-newest",
   "wipe-snapshots",
   "recreate-topic",
+  "snapshots-unwritable",
 ];
 
 for (const [i, mode] of MODES.entries()) {

@@ -71,8 +71,16 @@ Deno.test("a failing snapshot write degrades readiness, commits nothing, is retr
     const degraded = (ready.body as { degraded?: string[] }).degraded ?? [];
     assert.equal(degraded.length, 1);
     assert.match(degraded[0] ?? "", /Snapshots are failing/);
+    const stats = await getJson(ts.service, "/stats");
+    const failing = (stats.body as {
+      snapshot: { failing: { attempts: number; error: string } | null };
+    }).snapshot.failing;
+    assert.ok((failing?.attempts ?? 0) >= 2, JSON.stringify(stats.body));
+    const metrics = await (await fetch(`${ts.service.url}/metrics`)).text();
+    assert.match(metrics, /checkpoint_failures_total [1-9]/);
     const search = await getJson(ts.service, "/search?q=green+coat&k=5");
     assert.equal(search.status, 200);
+    assert.ok((search.body as { hits: unknown[] }).hits.length > 0);
     assert.equal(
       await committed(place.groupId, place.topic),
       40,
@@ -90,6 +98,11 @@ Deno.test("a failing snapshot write degrades readiness, commits nothing, is retr
     );
     const after = await getJson(ts.service, "/readyz");
     assert.equal((after.body as { degraded?: unknown }).degraded, undefined);
+    const recovered = await getJson(ts.service, "/stats");
+    assert.equal(
+      (recovered.body as { snapshot: { failing: unknown } }).snapshot.failing,
+      null,
+    );
     assert.equal(await committed(place.groupId, place.topic), 80);
   } finally {
     await ts.service.stop();

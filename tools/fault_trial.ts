@@ -25,13 +25,16 @@ import {
 /**
  * What happens between the kill and the restart: nothing, the newest snapshot corrupted,
  * every snapshot wiped, or the topic deleted and created again (the rest of the stream
- * then goes to the new, empty log; the data dir's snapshot belongs to the old one).
+ * then goes to the new, empty log; the data dir's snapshot belongs to the old one). Or,
+ * before the kill: the snapshot folder becomes unwritable halfway to the kill (snapshot
+ * writes fail, so nothing may be committed), and is writable again after it.
  */
 export type FaultMode =
   | "kill"
   | "corrupt-newest"
   | "wipe-snapshots"
-  | "recreate-topic";
+  | "recreate-topic"
+  | "snapshots-unwritable";
 
 /** Options of {@linkcode runKillTrial}. */
 export interface KillTrialOptions {
@@ -134,11 +137,21 @@ export async function runKillTrial(
     await waitJoined(child);
     const killAt = Math.floor(events.length * (0.1 + 0.8 * random()));
     const started = Date.now();
-    await produce(producer, topic, events.slice(0, killAt), random);
+    const snapshots = join(dataDir, "snapshots");
+    if (options.mode === "snapshots-unwritable") {
+      const half = Math.floor(killAt / 2);
+      await produce(producer, topic, events.slice(0, half), random);
+      // A commit first, so the trial shows that none follows while writes fail.
+      await waitCommitted(kafka, `${topic}-g`, topic);
+      await unwritable(snapshots);
+      await produce(producer, topic, events.slice(half, killAt), random);
+      // Long enough for checkpoints to fail (the child's interval is at most 1 s).
+      await new Promise((r) => setTimeout(r, 1500));
+    } else await produce(producer, topic, events.slice(0, killAt), random);
     await child.kill9();
     const killedAfterMs = Date.now() - started;
     const committedAtKill = await committed(kafka, `${topic}-g`, topic);
-    await damage(join(dataDir, "snapshots"), options.mode);
+    await damage(snapshots, options.mode);
     if (options.mode === "recreate-topic") {
       await recreateTopic(kafka, topic);
       expected = expectedOf(events.slice(killAt));
@@ -167,6 +180,7 @@ export async function runKillTrial(
         readyAfterMs,
         caughtUpAfterMs,
         problems: [
+          ...await faultSeen(dataDir, options.mode),
           ...coverage(committedAtKill, snapshotOffsets, options.mode),
           ...check.problems,
         ],
@@ -205,9 +219,32 @@ async function committed(
   }
 }
 
-/** Corrupts the newest snapshot, or removes all of them. */
+/** Waits until the group has committed an offset (a snapshot was written). */
+async function waitCommitted(kafka: Kafka, groupId: string, topic: string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const offsets = Object.values(await committed(kafka, groupId, topic));
+    if (offsets.some((o) => BigInt(o) > 0n)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("Nothing was committed within 60 s");
+}
+
+/** A file where the snapshot folder was: writes fail as on a full or read-only disk. */
+async function unwritable(dir: string): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.rename(dir, `${dir}.away`);
+  await Deno.writeTextFile(dir, "not a folder");
+}
+
+/** Corrupts the newest snapshot, removes all of them, or makes the folder writable again. */
 async function damage(dir: string, mode: FaultMode): Promise<void> {
   if (mode === "kill") return;
+  if (mode === "snapshots-unwritable") {
+    await Deno.remove(dir);
+    await Deno.rename(`${dir}.away`, dir);
+    return;
+  }
   const snaps = await listSnapshots(dir);
   if (mode === "wipe-snapshots") {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
@@ -277,6 +314,15 @@ async function newestValidOffsets(
   return null;
 }
 
+/** An unwritable snapshot folder must have failed a write, or the trial proved nothing. */
+async function faultSeen(dataDir: string, mode: FaultMode): Promise<string[]> {
+  if (mode !== "snapshots-unwritable") return [];
+  const log = await Deno.readTextFile(join(dataDir, "run1.log.stderr"));
+  return log.includes('"event":"checkpoint_failed"')
+    ? []
+    : ["no snapshot write failed while the folder was unwritable"];
+}
+
 /** Committed offsets must be covered by the snapshot the restart loads. */
 function coverage(
   committedAtKill: Record<string, string>,
@@ -284,7 +330,7 @@ function coverage(
   mode: FaultMode,
 ): string[] {
   // Wiped or corrupted-away snapshots are recovered by replay (group offsets are reset).
-  if (mode !== "kill") return [];
+  if (mode !== "kill" && mode !== "snapshots-unwritable") return [];
   return Object.entries(committedAtKill).flatMap(([p, offset]) =>
     BigInt(snapshot?.[p] ?? "0") >= BigInt(offset) ? [] : [
       `partition ${p}: offset ${offset} committed but the snapshot covers only ${

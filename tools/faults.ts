@@ -2,7 +2,8 @@
  * `deno task faults [--trials 20] [--short] [--seed S] [--recovery N]`: kill -9 fault
  * trials against the real service as a child process (see tools/fault_trial.ts). Modes
  * rotate: plain kill, kill + corrupted newest snapshot, kill + wiped snapshots, kill +
- * the topic deleted and created again while the service is down. One line
+ * the topic deleted and created again while the service is down, kill while snapshot
+ * writes fail (the folder unwritable). One line
  * per trial, then totals; exit 1 when any trial lost, kept or left anything wrong.
  * `--recovery N` instead measures recovery with N title-only products: after `--kills K`
  * kill -9s in a row while updates stream (default 1), then after a graceful stop;
@@ -29,6 +30,7 @@ const MODES: FaultMode[] = [
   "kill",
   "wipe-snapshots",
   "recreate-topic",
+  "snapshots-unwritable",
 ];
 const encoder = new TextEncoder();
 
