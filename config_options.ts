@@ -36,7 +36,7 @@ export interface Option<T> extends OptionInit<T> {
 /** An integer within `min..max` (inclusive). */
 export function integer(
   o: OptionInit<number> & { readonly min: number; readonly max: number },
-): Option<number> {
+): Option<number> & { readonly min: number; readonly max: number } {
   return {
     ...o,
     accepts: `${o.min}–${o.max}`,

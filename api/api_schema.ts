@@ -6,6 +6,7 @@
  * @module
  */
 
+import { OPTIONS } from "../config.ts";
 import type { AppLimits } from "./app_options.ts";
 
 /** A JSON Schema object (the subset this API uses). */
@@ -17,6 +18,7 @@ export interface SearchSchemas {
   readonly params: {
     readonly q: JsonSchema & { maxLength: number };
     readonly k: JsonSchema & { maximum: number; default: number };
+    readonly ef: JsonSchema & { minimum: number; maximum: number };
     readonly filter: JsonSchema & { maxItems: number };
   };
   /** POST /search body. */
@@ -24,6 +26,7 @@ export interface SearchSchemas {
     properties: {
       query: JsonSchema & { maxLength: number };
       k: JsonSchema & { maximum: number; default: number };
+      ef: JsonSchema & { minimum: number; maximum: number };
       filters: JsonSchema;
     };
   };
@@ -51,6 +54,14 @@ export function searchSchemas(limits: AppLimits): SearchSchemas {
     default: limits.defaultK,
     description: "Number of hits",
   };
+  const expansion = OPTIONS.index.expansionSearch;
+  const ef = {
+    type: "integer",
+    minimum: expansion.min,
+    maximum: expansion.max,
+    description:
+      `Search depth (HNSW ef) for this request: higher finds more of the true nearest products at a higher cost; the index explores max(ef, candidate pool). Default: the server's INDEX_EXPANSION_SEARCH (${expansion.default} unless configured)`,
+  };
   const query = text(
     "Query text; trimmed, lengths in Unicode code points",
     limits.maxQueryChars,
@@ -72,6 +83,7 @@ export function searchSchemas(limits: AppLimits): SearchSchemas {
     params: {
       q: query,
       k,
+      ef,
       filter: {
         type: "array",
         maxItems: limits.maxFilters,
@@ -91,6 +103,7 @@ export function searchSchemas(limits: AppLimits): SearchSchemas {
       properties: {
         query,
         k,
+        ef,
         filters: {
           description:
             "Attribute filters, ANDed: a list of {attr, value} or an object {attr: value}",

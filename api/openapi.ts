@@ -34,6 +34,7 @@ const SEARCH_EXAMPLES = {
       k: 5,
       filters: [{ attr: "colour", value: "red" }],
     },
+    deeper: { query: "red dress", ef: 256 },
     filterObject: { query: "sneakers", filters: { colour: "white" } },
   },
 } as const;
@@ -174,6 +175,7 @@ function searchGet(s: ReturnType<typeof searchSchemas>) {
         example: ex.q,
       },
       { name: "k", in: "query", schema: s.params.k, example: ex.k },
+      { name: "ef", in: "query", schema: s.params.ef },
       {
         name: "filter",
         in: "query",

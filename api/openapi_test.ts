@@ -137,9 +137,24 @@ Deno.test("the request schemas' bounds are the bounds the checks enforce", async
     await status(`/search?q=red&${filters(s.params.filter.maxItems + 1)}`),
     400,
   );
-  for (const name of Object.keys(s.body.properties)) {
-    assert.ok(["query", "k", "filters"].includes(name));
+  const ef = s.params.ef;
+  assert.equal(ef, s.body.properties.ef, "GET and POST share one ef schema");
+  assert.deepEqual([ef.minimum, ef.maximum], [10, 10_000]);
+  for (const good of [ef.minimum, ef.maximum]) {
+    assert.equal(await status(`/search?q=red&ef=${good}`), 200);
   }
+  for (const bad of [ef.minimum - 1, ef.maximum + 1]) {
+    assert.equal(await status(`/search?q=red&ef=${bad}`), 400);
+  }
+  for (const name of Object.keys(s.body.properties)) {
+    assert.ok(["query", "k", "ef", "filters"].includes(name));
+  }
+  const get = (await document(app)).paths["/search"]?.get;
+  assert.deepEqual(
+    get?.parameters?.map((p) => p.name),
+    Object.keys(s.params),
+    "GET /search documents every parameter the parser reads",
+  );
   const unknown = await app.request("/search", {
     method: "POST",
     body: JSON.stringify({ query: "red", extra: 1 }),

@@ -8,7 +8,7 @@
 
 import type { AttrFilter } from "../types.ts";
 import type { AppLimits } from "./app_options.ts";
-import { badRequest, quote } from "./http_error.ts";
+import { badRequest, type HttpError, quote } from "./http_error.ts";
 import { type SearchSchemas, searchSchemas } from "./api_schema.ts";
 
 /** A validated search request. */
@@ -17,6 +17,8 @@ export interface SearchRequest {
   readonly query: string;
   readonly k: number;
   readonly filters: AttrFilter[];
+  /** Search depth (HNSW ef) for this request; absent: the index's default. */
+  readonly ef?: number;
 }
 
 /** The bounds the checks use, read from the request schemas. */
@@ -26,6 +28,8 @@ interface Bounds {
   readonly maxQueryChars: number;
   readonly maxK: number;
   readonly defaultK: number;
+  readonly minEf: number;
+  readonly maxEf: number;
   readonly maxFilters: number;
   readonly maxFilterChars: number;
 }
@@ -48,6 +52,8 @@ function fromSchemas(s: SearchSchemas): Bounds {
     maxQueryChars: s.params.q.maxLength,
     maxK: s.params.k.maximum,
     defaultK: s.params.k.default,
+    minEf: s.params.ef.minimum,
+    maxEf: s.params.ef.maximum,
     maxFilters: s.params.filter.maxItems,
     maxFilterChars: s.filter.properties.attr.maxLength,
   };
@@ -59,8 +65,8 @@ const listed = (names: ReadonlySet<string>) => {
 };
 
 /**
- * Reads `q`, `k` and repeatable `filter=attr:value` from a query string.
- * @throws {HttpError} 400 on a missing, empty or too long q, a bad k, a bad filter or an unknown parameter
+ * Reads `q`, `k`, `ef` and repeatable `filter=attr:value` from a query string.
+ * @throws {HttpError} 400 on a missing, empty or too long q, a bad k or ef, a bad filter or an unknown parameter
  */
 export function parseSearchParams(
   params: URLSearchParams,
@@ -79,8 +85,12 @@ export function parseSearchParams(
   }
   const q = params.getAll("q");
   const k = params.getAll("k");
-  if (q.length > 1 || k.length > 1) {
-    throw badRequest("duplicate_parameter", "Give q and k at most once each");
+  const ef = params.getAll("ef");
+  if (q.length > 1 || k.length > 1 || ef.length > 1) {
+    throw badRequest(
+      "duplicate_parameter",
+      "Give q, k and ef at most once each",
+    );
   }
   const filterTexts = params.getAll("filter");
   checkFilterCount(filterTexts.length, limits);
@@ -88,11 +98,12 @@ export function parseSearchParams(
     query: checkQuery(q[0], limits),
     k: k[0] === undefined ? limits.defaultK : parseK(k[0], limits),
     filters: filterTexts.map((text) => parseFilterText(text, limits)),
+    ...(ef[0] === undefined ? {} : { ef: parseEf(ef[0], limits) }),
   };
 }
 
 /**
- * Validates a parsed JSON body `{ query, k?, filters? }`.
+ * Validates a parsed JSON body `{ query, k?, ef?, filters? }`.
  * @throws {HttpError} 400 on a non-object body, unknown fields or invalid values
  */
 export function parseSearchBody(
@@ -101,7 +112,10 @@ export function parseSearchBody(
 ): SearchRequest {
   const limits = boundsOf(appLimits);
   if (!isPlainObject(body)) {
-    throw badRequest("invalid_body", "Send a JSON object: {query, k, filters}");
+    throw badRequest(
+      "invalid_body",
+      "Send a JSON object: {query, k, ef, filters}",
+    );
   }
   for (const key of Object.keys(body)) {
     if (!limits.fields.has(key)) {
@@ -111,7 +125,7 @@ export function parseSearchBody(
       );
     }
   }
-  const { query, k, filters } = body;
+  const { query, k, ef, filters } = body;
   if (query !== undefined && typeof query !== "string") {
     throw badRequest("invalid_query", "Field query must be a string");
   }
@@ -119,6 +133,7 @@ export function parseSearchBody(
     query: checkQuery(query, limits),
     k: k === undefined ? limits.defaultK : checkK(k, limits),
     filters: filters === undefined ? [] : parseFilterField(filters, limits),
+    ...(ef === undefined ? {} : { ef: checkEf(ef, limits) }),
   };
 }
 
@@ -164,6 +179,30 @@ function checkK(k: unknown, limits: Bounds): number {
     );
   }
   return k;
+}
+
+function parseEf(text: string, limits: Bounds): number {
+  if (!/^[0-9]{1,7}$/.test(text)) throw invalidEf(text, limits);
+  return checkEf(Number(text), limits);
+}
+
+function checkEf(ef: unknown, limits: Bounds): number {
+  if (
+    typeof ef !== "number" || !Number.isInteger(ef) || ef < limits.minEf ||
+    ef > limits.maxEf
+  ) {
+    throw invalidEf(String(JSON.stringify(ef)), limits);
+  }
+  return ef;
+}
+
+function invalidEf(shown: string, limits: Bounds): HttpError {
+  return badRequest(
+    "invalid_ef",
+    `ef must be an integer in ${limits.minEf}..${limits.maxEf}: got ${
+      quote(shown)
+    }`,
+  );
 }
 
 function parseFilterText(text: string, limits: Bounds): AttrFilter {

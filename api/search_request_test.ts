@@ -26,6 +26,16 @@ const GET_400: Array<[string, string]> = [
   ["/search?q=red&filter=%20:%20", "invalid_filter"],
   ["/search?q=red&filter=color:" + "x".repeat(129), "invalid_filter"],
   ["/search?q=red" + "&filter=a:b".repeat(9), "too_many_filters"],
+  ["/search?q=red&ef=9", "invalid_ef"],
+  ["/search?q=red&ef=10001", "invalid_ef"],
+  ["/search?q=red&ef=0", "invalid_ef"],
+  ["/search?q=red&ef=-64", "invalid_ef"],
+  ["/search?q=red&ef=64.5", "invalid_ef"],
+  ["/search?q=red&ef=1e3", "invalid_ef"],
+  ["/search?q=red&ef=deep", "invalid_ef"],
+  ["/search?q=red&ef=", "invalid_ef"],
+  ["/search?q=red&ef=99999999999999999999", "invalid_ef"],
+  ["/search?q=red&ef=64&ef=128", "duplicate_parameter"],
   ["/search?q=red&filters=color:red", "unknown_parameter"],
   ["/search?q=red&limit=3", "unknown_parameter"],
 ];
@@ -58,6 +68,12 @@ const POST_400: Array<[string, unknown, string]> = [
   ["k zero", { query: "red", k: 0 }, "invalid_k"],
   ["k big", { query: "red", k: 1000 }, "invalid_k"],
   ["k null", { query: "red", k: null }, "invalid_k"],
+  ["ef string", { query: "red", ef: "64" }, "invalid_ef"],
+  ["ef float", { query: "red", ef: 64.5 }, "invalid_ef"],
+  ["ef below 10", { query: "red", ef: 9 }, "invalid_ef"],
+  ["ef above 10000", { query: "red", ef: 10_001 }, "invalid_ef"],
+  ["ef null", { query: "red", ef: null }, "invalid_ef"],
+  ["ef boolean", { query: "red", ef: true }, "invalid_ef"],
   ["filters string", { query: "red", filters: "color:red" }, "invalid_filter"],
   ["filter extra key", {
     query: "red",
@@ -193,4 +209,35 @@ Deno.test("parseSearchBody() turns scalar filter values into strings", () => {
       err instanceof HttpError && err.status === 400 &&
       err.code === "invalid_filter",
   );
+});
+
+Deno.test("parseSearchParams() and parseSearchBody() read ef in 10..10000, absent by default", () => {
+  const get = (query: string) =>
+    parseSearchParams(new URLSearchParams(query), DEFAULT_LIMITS);
+  assert.equal("ef" in get("q=red"), false, "no ef: the index's default");
+  assert.equal(get("q=red&ef=10").ef, 10);
+  assert.equal(get("q=red&ef=10000").ef, 10_000);
+  assert.equal(get("q=red&ef=0128").ef, 128);
+  assert.deepEqual(get("q=red&k=5&ef=256&filter=color:red"), {
+    query: "red",
+    k: 5,
+    filters: [{ attr: "color", value: "red" }],
+    ef: 256,
+  });
+  const post = (body: Record<string, unknown>) =>
+    parseSearchBody({ query: "red", ...body }, DEFAULT_LIMITS);
+  assert.equal("ef" in post({}), false);
+  assert.equal(post({ ef: 10 }).ef, 10);
+  assert.equal(post({ ef: 10_000 }).ef, 10_000);
+  assert.equal(post({ ef: 512, filters: { color: "red" } }).ef, 512);
+  const err = (() => {
+    try {
+      get("q=red&ef=5");
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(err instanceof HttpError && err.status === 400);
+  assert.equal(err.code, "invalid_ef");
+  assert.match(err.message, /10\.\.10000: got "5"/);
 });
