@@ -20,6 +20,19 @@ export interface SearcherInfo {
   readonly modelVersion?: string;
 }
 
+/** Options of {@linkcode Searcher.search}. */
+export interface SearcherOptions {
+  /** Hits wanted. */
+  readonly k: number;
+  /** Attribute equality filters, ANDed. */
+  readonly filters?: AttrFilter[];
+  /**
+   * Search depth (HNSW ef) for this call, 10..10000 as validated by the request
+   * parsers; the index explores max(ef, k). @default the index's `expansionSearch`
+   */
+  readonly ef?: number;
+}
+
 /** What the app needs from the live index; the composition root (`app/start.ts`) provides it from `LiveIndex.searcher()`. */
 export interface Searcher {
   /** False until an index is loaded; /readyz and /search answer 503 meanwhile. */
@@ -30,10 +43,7 @@ export interface Searcher {
    * Nearest products, best first (higher score is better); at most `k` hits. Must not
    * modify `vector`: the app may reuse it for later requests (query cache).
    */
-  search(
-    vector: Float32Array,
-    options: { k: number; filters?: AttrFilter[] },
-  ): SearchHit[];
+  search(vector: Float32Array, options: SearcherOptions): SearchHit[];
   /** The stored record of one product, or `undefined`. */
   get(id: string): ProductRecord | undefined;
   /**

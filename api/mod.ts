@@ -35,11 +35,13 @@
  * gets lexical hits only.
  *
  * Limits (defaults, see `AppLimits` in app_options.ts): q ≤ 512 code points after trimming,
- * k an integer in 1..100 (default 10), ≤ 8 filters with attr and value ≤ 128 code points,
- * JSON bodies ≤ 16 KiB; unknown query parameters and unknown body fields are rejected.
+ * k an integer in 1..100 (default 10), ef (the ANN search depth, passed to
+ * `Searcher.search`) an integer in 10..10000 (default: the index's), ≤ 8 filters with
+ * attr and value ≤ 128 code points, JSON bodies ≤ 16 KiB; unknown query parameters and
+ * unknown body fields are rejected.
  *
  * Errors: every error body is `{error: {code, message}}`. Client mistakes are 4xx —
- * 400 (bad q, k, filter, parameter, field, JSON or UTF-8), 401 (admin token), 404
+ * 400 (bad q, k, ef, filter, parameter, field, JSON or UTF-8), 401 (admin token), 404
  * (unknown route, product or admin action), 405 (wrong method on a known route, with
  * `Allow`), 413 (body over `maxBodyBytes`) — never 5xx. 503 while not ready, when query
  * encoding passes `encodeTimeoutMs`, or when a retryable `PipelineError` escapes; 500
@@ -59,7 +61,11 @@
  */
 
 export { createApp } from "./app.ts";
-export { DEFAULT_TUNING, type Searcher } from "./app_options.ts";
+export {
+  DEFAULT_TUNING,
+  type Searcher,
+  type SearcherOptions,
+} from "./app_options.ts";
 export type { AdminAction, AppLimits, SearchTuning } from "./app_options.ts";
 export { HttpError } from "./http_error.ts";
 export { type LatencySummary, LatencyWindow } from "./latency_window.ts";

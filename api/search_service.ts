@@ -175,7 +175,11 @@ export class SearchService {
     const { searcher } = this.#o;
     const alone = (filter: AttrFilter) =>
       this.#hasDirection(encoded.vector)
-        ? searcher.search(encoded.vector, { k: 1, filters: [filter] }).length
+        ? searcher.search(encoded.vector, {
+          k: 1,
+          filters: [filter],
+          ...(request.ef === undefined ? {} : { ef: request.ef }),
+        }).length
         : (searcher.searchLexical?.(request.query, { k: 1, filters: [filter] })
           .length ?? 1);
     const dead = request.filters.filter((f) => alone(f) === 0);
@@ -220,7 +224,7 @@ export class SearchService {
 
   #rank(request: SearchRequest, encoded: QueryEmbedding): RankedHit[] {
     const { tuning, searcher } = this.#o;
-    const { k, filters } = request;
+    const { k, filters, ef } = request;
     const lexicalWeight = tuning.lexicalWeight +
       tuning.lexicalUnknownWeight *
         unknownShare(request.query, encoded.keywords);
@@ -239,7 +243,10 @@ export class SearchService {
     // An all-zero vector (nothing the tower can encode) has no ANN neighbours, but
     // its words may still be in titles.
     const ann = this.#hasDirection(encoded.vector)
-      ? searcher.search(encoded.vector, options)
+      ? searcher.search(encoded.vector, {
+        ...options,
+        ...(ef === undefined ? {} : { ef }),
+      })
       : [];
     const lexicalHits = lexical
       ? searcher.searchLexical?.(request.query, options) ?? []

@@ -6,7 +6,7 @@
 
 import type { AttrFilter, Attrs, ProductRecord, SearchHit } from "../types.ts";
 import type { QueryEmbedding, QueryEncoder } from "../encode/mod.ts";
-import type { Searcher } from "./app_options.ts";
+import type { Searcher, SearcherOptions } from "./app_options.ts";
 
 /** Options of {@linkcode FakeQueryEncoder}. */
 export interface FakeQueryEncoderOptions {
@@ -93,7 +93,7 @@ export class FakeSearcher implements Searcher {
     { record: ProductRecord; vector: Float32Array }
   >();
   /** Arguments of every `search` call. */
-  readonly searches: Array<{ k: number; filters?: AttrFilter[] }> = [];
+  readonly searches: SearcherOptions[] = [];
   /** Thumbnails by record `thumb` name. */
   readonly #thumbnails = new Map<string, Uint8Array>();
 
@@ -128,13 +128,11 @@ export class FakeSearcher implements Searcher {
     };
   }
 
-  search(
-    vector: Float32Array,
-    options: { k: number; filters?: AttrFilter[] },
-  ): SearchHit[] {
+  search(vector: Float32Array, options: SearcherOptions): SearchHit[] {
     this.searches.push({
       k: options.k,
       ...(options.filters ? { filters: options.filters } : {}),
+      ...(options.ef === undefined ? {} : { ef: options.ef }),
     });
     const hits: SearchHit[] = [];
     for (const { record, vector: v } of this.#items.values()) {

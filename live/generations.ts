@@ -16,8 +16,8 @@ import type {
 import { IndexError } from "../errors.ts";
 import type { IndexHolder, IndexLease, VectorIndex } from "../index/mod.ts";
 import type { Logger } from "../log.ts";
-import type { Searcher } from "../api/mod.ts";
-import type { AttrFilter, ProductRecord, SearchHit } from "../types.ts";
+import type { Searcher, SearcherOptions } from "../api/mod.ts";
+import type { ProductRecord, SearchHit } from "../types.ts";
 import type { ThumbnailStore } from "./thumbnails.ts";
 
 /** A model bundle with its encoders. */
@@ -143,10 +143,7 @@ export class Generations implements AsyncDisposable {
     };
   }
 
-  #search(
-    vector: Float32Array,
-    options: { k: number; filters?: AttrFilter[] },
-  ): SearchHit[] {
+  #search(vector: Float32Array, options: SearcherOptions): SearchHit[] {
     const version = this.#encodedBy.get(vector);
     if (version === undefined || version === this.modelVersion) {
       return this.#holder.search(vector, options);

@@ -4,6 +4,7 @@ import { IndexError } from "../errors.ts";
 import {
   createBruteForceIndex,
   IndexHolder,
+  type SearchOptions,
   type VectorIndex,
 } from "../index/mod.ts";
 import { createMemoryLogger } from "../log.ts";
@@ -91,6 +92,45 @@ Deno.test("Generations.install() refuses an index of another model", async () =>
   );
   assert.equal(generations.modelVersion, "a");
   wrong[Symbol.dispose]();
+  await generations[Symbol.asyncDispose]();
+  holder[Symbol.dispose]();
+});
+
+Deno.test("Generations: the live searcher hands k, filters and ef to the index, the retired model's included", async () => {
+  const seen: SearchOptions[] = [];
+  const recording = (index: VectorIndex): VectorIndex => {
+    const search = index.search.bind(index);
+    index.search = (vector, options) => {
+      seen.push(options);
+      return search(vector, options);
+    };
+    return index;
+  };
+  const holder = new IndexHolder({
+    initial: recording(indexWith("a", 4, "from-a")),
+  });
+  const generations = new Generations({
+    holder,
+    initial: fakeGeneration("a", 4),
+    log: createMemoryLogger(),
+    graceMs: 60_000,
+  });
+  const searcher = generations.searcher(() => true);
+  const encoder = generations.queryEncoder();
+  const [old] = await encoder.encode(["q"], {});
+  const options = { k: 3, filters: [{ attr: "c", value: "x" }], ef: 300 };
+  assert.deepEqual(searcher.search(old!.vector, options), []);
+  generations.install(
+    fakeGeneration("b", 2),
+    recording(indexWith("b", 2, "from-b")),
+  );
+  assert.equal(searcher.search(old!.vector, { k: 1, ef: 20 })[0]?.id, "from-a");
+  const [fresh] = await encoder.encode(["q"], {});
+  assert.equal(
+    searcher.search(fresh!.vector, { k: 1, ef: 10_000 })[0]?.id,
+    "from-b",
+  );
+  assert.deepEqual(seen, [options, { k: 1, ef: 20 }, { k: 1, ef: 10_000 }]);
   await generations[Symbol.asyncDispose]();
   holder[Symbol.dispose]();
 });
