@@ -203,6 +203,30 @@ Deno.test("saveSnapshot() prunes to keep K and numbers snapshots in order", asyn
   }
 });
 
+Deno.test("a wall clock that jumps back or forward does not change which snapshot is newest", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    using index = build("brute-force", 20);
+    // createdAtMs follows the wall clock; order and pruning follow the sequence number.
+    const clock = [5_000_000, 1_000, 9_000_000_000_000, 2_000];
+    for (const [i, ms] of clock.entries()) {
+      await saveSnapshot(index, dir, { keep: 3, meta: { i }, now: () => ms });
+    }
+    const names = (await listSnapshots(dir)).map((s) => s.name);
+    assert.deepEqual(names, [
+      "snap-0000000004",
+      "snap-0000000003",
+      "snap-0000000002",
+    ]);
+    const loaded = await loadLatestSnapshot(dir);
+    assert.deepEqual(loaded?.manifest.meta, { i: 3 });
+    assert.equal(loaded?.manifest.createdAtMs, 2_000);
+    loaded?.index[Symbol.dispose]();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a crashed write (leftover temp dir) is ignored by load and removed by save", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -88,6 +88,27 @@ Deno.test("Checkpointer.applied() commits nothing while snapshots fail, keeps in
   assert.equal(h.cp.pending, 0);
 });
 
+Deno.test("Checkpointer retries a failed snapshot when the wall clock is set back, instead of waiting out the jump", async () => {
+  const h = harness();
+  h.clock.advance(10_000_000);
+  h.fail(true);
+  await h.cp.applied([pos(0, 0), pos(0, 1), pos(0, 2)], 3);
+  assert.equal(h.cp.failing?.attempts, 1);
+  h.fail(false);
+  // NTP steps the clock back an hour: "retry at failure + 500 ms" now lies an hour ahead.
+  h.clock.advance(-3_600_000);
+  await h.cp.applied([pos(0, 3)], 1);
+  assert.deepEqual(h.commits, [[pos(0, 3)]]);
+  assert.equal(h.cp.failing, null);
+  // A jump forward is just a due retry: the next failure is retried at once too.
+  h.fail(true);
+  await h.cp.applied([pos(0, 4), pos(0, 5), pos(0, 6)], 3);
+  h.fail(false);
+  h.clock.advance(86_400_000);
+  await h.cp.applied([pos(0, 7)], 1);
+  assert.deepEqual(h.commits, [[pos(0, 3)], [pos(0, 7)]]);
+});
+
 Deno.test("Checkpointer.checkpoint() rejects and commits nothing when the snapshot fails", async () => {
   const h = harness();
   await h.cp.applied([pos(0, 0)], 1);
